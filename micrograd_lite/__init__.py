@@ -1,0 +1,55 @@
+"""micrograd_lite: a scalar autograd engine that makes backpropagation visible and checkable.
+
+>>> from micrograd_lite import Value
+>>> x = Value(3.0, label="x")
+>>> y = x * x + 2 * x
+>>> y.backward()
+>>> x.grad   # dy/dx = 2x + 2
+8.0
+"""
+
+from micrograd_lite.anomaly import detect_anomaly
+from micrograd_lite.backward import zero_grad, zero_grad_graph
+from micrograd_lite.errors import (
+    AnomalyError,
+    DomainError,
+    GraphError,
+    MicrogradLiteError,
+    OperandTypeError,
+    OpOverflowError,
+    ShapeError,
+    TraceError,
+    ZeroDivisionDomainError,
+)
+from micrograd_lite.losses import half_squared_error, hinge, mean, squared_error
+from micrograd_lite.nn import MLP, Layer, Module, Neuron
+from micrograd_lite.optim import SGD
+from micrograd_lite.value import Value
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MLP",
+    "SGD",
+    "AnomalyError",
+    "DomainError",
+    "GraphError",
+    "Layer",
+    "MicrogradLiteError",
+    "Module",
+    "Neuron",
+    "OpOverflowError",
+    "OperandTypeError",
+    "ShapeError",
+    "TraceError",
+    "Value",
+    "ZeroDivisionDomainError",
+    "__version__",
+    "detect_anomaly",
+    "half_squared_error",
+    "hinge",
+    "mean",
+    "squared_error",
+    "zero_grad",
+    "zero_grad_graph",
+]

@@ -1,0 +1,52 @@
+"""The errors micrograd_lite raises: each one is also the builtin a Python user expects.
+
+Catch `MicrogradLiteError` to catch all of them, or the builtin (`TypeError`, `ValueError`, ...)
+to treat them like any other Python error. Every message names the op, the offending value
+and its type, and says what to do instead.
+"""
+
+from __future__ import annotations
+
+
+class MicrogradLiteError(Exception):
+    """Base class of every error raised on purpose by micrograd_lite."""
+
+
+class OperandTypeError(MicrogradLiteError, TypeError):
+    """An op or a constructor got something that is not a real number or a Value."""
+
+
+class DomainError(MicrogradLiteError, ValueError):
+    """An op was applied outside its domain, e.g. log(-2) or (-8) ** 0.5."""
+
+
+class ZeroDivisionDomainError(MicrogradLiteError, ZeroDivisionError):
+    """Division by zero, or zero raised to a negative power."""
+
+
+class OpOverflowError(MicrogradLiteError, OverflowError):
+    """An op's result does not fit in a float, e.g. exp(1000)."""
+
+
+class ShapeError(MicrogradLiteError, ValueError):
+    """A Neuron, Layer or MLP got the wrong number of inputs or weights."""
+
+
+class AnomalyError(MicrogradLiteError, FloatingPointError):
+    """Inside detect_anomaly(): a value, local derivative or gradient is not finite."""
+
+
+class GraphError(MicrogradLiteError, RuntimeError):
+    """The graph cannot be differentiated as built (e.g. a node with no local derivatives)."""
+
+
+class TraceError(MicrogradLiteError, RuntimeError):
+    """A traced function did something a recorded tape cannot replay (e.g. branched on data)."""
+
+
+def describe(value: object) -> str:
+    """`repr` of a value plus its type, for error messages: `'abc' (type str)`."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{text} (type {type(value).__name__})"

@@ -1,0 +1,245 @@
+"""Neuron, Layer, MLP: micrograd's signatures and numbers, plus explicit and seeded weights.
+
+By default weights are drawn from the global `random` exactly as micrograd draws them
+(`random.uniform(-1, 1)` per weight, in neuron order, bias 0, no draw for it), so micrograd code
+seeded with `random.seed(s)` gets the same network. `seed=` or `rng=` draw from a private
+`random.Random` instead (the global one is left untouched); `weights=` sets them outright.
+
+    >>> n = Neuron(2, weights=[0.5, -1.0], bias=0.25, activation="linear")
+    >>> n([2.0, 3.0]).data   # 0.25 + 0.5*2 + (-1)*3
+    -1.75
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from micrograd_lite.errors import OperandTypeError, ShapeError, describe
+from micrograd_lite.value import Number, Value, as_float
+
+
+class UniformSource(Protocol):
+    """Anything with `uniform(a, b)`: the `random` module or a `random.Random`."""
+
+    def uniform(self, a: float, b: float) -> float: ...
+
+
+ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "linear": None,
+}
+
+Inputs = Sequence[Value | Number] | Value | Number
+
+
+def pick_rng(seed: int | None, rng: UniformSource | None) -> UniformSource:
+    """The source of initial weights: `rng`, else `random.Random(seed)`, else global `random`."""
+    if seed is not None and rng is not None:
+        raise ValueError("give seed= or rng=, not both")
+    if rng is not None:
+        return rng
+    if seed is not None:
+        return random.Random(seed)
+    return random  # the module itself: micrograd draws from the global generator
+
+
+def _count(n: object, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise OperandTypeError(f"{what} must be an int, got {describe(n)}")
+    if n < 1:
+        raise ShapeError(f"{what} must be at least 1, got {n}")
+    return n
+
+
+class Module:
+    """Something with parameters: `parameters()` lists them, `zero_grad()` clears their grads."""
+
+    def zero_grad(self) -> None:
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def parameters(self) -> list[Value]:
+        return []
+
+
+class Neuron(Module):
+    """out = act(b + w_1*x_1 + ... + w_n*x_n).
+
+    `nonlin` is micrograd's switch (relu or linear); `activation` ("relu", "tanh", "sigmoid",
+    "linear") overrides it. `bias=False` leaves the bias out; a number sets its initial value.
+    `weights` gives the initial weights; otherwise each is drawn `uniform(-1, 1)`.
+    `fused=True` builds one `affine` node per call instead of micrograd's 2n binary nodes: the
+    same floats, summed in the same order, several times faster.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nonlin: bool = True,
+        *,
+        activation: str | None = None,
+        bias: bool | float = True,
+        weights: Sequence[Number] | None = None,
+        seed: int | None = None,
+        rng: UniformSource | None = None,
+        fused: bool = True,
+    ) -> None:
+        nin = _count(nin, "Neuron: nin (the number of inputs)")
+        if activation is None:
+            activation = "relu" if nonlin else "linear"
+        if activation not in ACTIVATIONS:
+            raise ValueError(
+                f"Neuron: unknown activation {activation!r}; choose one of {sorted(ACTIVATIONS)}"
+            )
+        if weights is None:
+            source = pick_rng(seed, rng)
+            self.w = [Value(source.uniform(-1, 1)) for _ in range(nin)]
+        else:
+            if len(weights) != nin:
+                raise ShapeError(f"Neuron({nin}): expected {nin} weights, got {len(weights)}")
+            self.w = [Value(as_float(w, "Neuron: weight")) for w in weights]
+        self.b: Value | None
+        if isinstance(bias, bool):
+            self.b = Value(0.0) if bias else None
+        else:
+            self.b = Value(as_float(bias, "Neuron: bias"))
+        self.activation = activation
+        self.nonlin = activation != "linear"  # micrograd's attribute
+        self.fused = fused
+        self._act = ACTIVATIONS[activation]
+
+    def __call__(self, x: Inputs) -> Value:
+        xs = _as_inputs(x, len(self.w), f"Neuron({len(self.w)})")
+        if self.fused:
+            act = Value.affine(self.w, xs, self.b)
+        else:  # micrograd's graph: one * and one + per input, summed from the bias
+            start: Value | float = self.b if self.b is not None else 0.0
+            act = sum((wi * xi for wi, xi in zip(self.w, xs, strict=True)), start)  # type: ignore[assignment]
+        return act if self._act is None else self._act(act)
+
+    def parameters(self) -> list[Value]:
+        return self.w + ([self.b] if self.b is not None else [])
+
+    def __repr__(self) -> str:
+        kind = {"relu": "ReLU", "linear": "Linear"}.get(self.activation, self.activation.title())
+        return f"{kind}Neuron({len(self.w)})"
+
+
+class Layer(Module):
+    """`nout` Neurons reading the same inputs. Returns one Value when nout == 1 (as micrograd).
+
+    `weights` (one list per neuron) and `biases` (one number per neuron) set the initial values;
+    other keyword arguments go to every Neuron.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        *,
+        weights: Sequence[Sequence[Number]] | None = None,
+        biases: Sequence[Number] | None = None,
+        seed: int | None = None,
+        rng: UniformSource | None = None,
+        **kwargs: Any,  # passed on to each Neuron: activation, nonlin, bias, fused
+    ) -> None:
+        nout = _count(nout, "Layer: nout (the number of neurons)")
+        if weights is not None and len(weights) != nout:
+            raise ShapeError(
+                f"Layer({nin}, {nout}): expected {nout} weight rows, got {len(weights)}"
+            )
+        if biases is not None and len(biases) != nout:
+            raise ShapeError(f"Layer({nin}, {nout}): expected {nout} biases, got {len(biases)}")
+        source = pick_rng(seed, rng) if weights is None else None
+        self.neurons = []
+        for i in range(nout):
+            if biases is not None:
+                kwargs["bias"] = as_float(biases[i], "Layer: bias")
+            row = None if weights is None else weights[i]
+            self.neurons.append(Neuron(nin, weights=row, rng=source, **kwargs))
+
+    def __call__(self, x: Inputs) -> Value | list[Value]:
+        out = [n(x) for n in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def parameters(self) -> list[Value]:
+        return [p for n in self.neurons for p in n.parameters()]
+
+    def __repr__(self) -> str:
+        return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
+
+
+class MLP(Module):
+    """Layers of sizes `nouts` after `nin` inputs: relu on hidden layers, linear output (micrograd).
+
+    `activation` sets the hidden layers' activation and `output_activation` the last layer's.
+    `weights` gives one list per layer of one list per neuron; `biases` one list per layer.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        *,
+        activation: str = "relu",
+        output_activation: str = "linear",
+        bias: bool = True,
+        weights: Sequence[Sequence[Sequence[Number]]] | None = None,
+        biases: Sequence[Sequence[Number]] | None = None,
+        seed: int | None = None,
+        rng: UniformSource | None = None,
+        fused: bool = True,
+    ) -> None:
+        nin = _count(nin, "MLP: nin (the number of inputs)")
+        if isinstance(nouts, int) or not isinstance(nouts, Sequence) or len(nouts) == 0:
+            raise ShapeError(
+                "MLP: nouts must be a non-empty list of layer sizes, e.g. [16, 16, 1]; "
+                f"got {nouts!r}"
+            )
+        sizes = [nin] + [_count(n, "MLP: each layer size") for n in nouts]
+        for name, given in (("weights", weights), ("biases", biases)):
+            if given is not None and len(given) != len(nouts):
+                raise ShapeError(f"MLP: expected {name} for {len(nouts)} layers, got {len(given)}")
+        source = pick_rng(seed, rng) if weights is None else None
+        last = len(nouts) - 1
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                activation=output_activation if i == last else activation,
+                bias=bias,
+                weights=None if weights is None else weights[i],
+                biases=None if biases is None else biases[i],
+                rng=source,
+                fused=fused,
+            )
+            for i in range(len(nouts))
+        ]
+
+    def __call__(self, x: Inputs) -> Value | list[Value]:
+        out = self.layers[0](x)
+        for layer in self.layers[1:]:
+            out = layer(out)
+        return out
+
+    def parameters(self) -> list[Value]:
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def __repr__(self) -> str:
+        return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+
+
+def _as_inputs(x: Inputs, nin: int, who: str) -> Sequence[Value | Number]:
+    if isinstance(x, Value) or not isinstance(x, Sequence):
+        if nin == 1:
+            return [x]
+        raise ShapeError(f"{who}: expected a list of {nin} inputs, got a single {describe(x)}")
+    if isinstance(x, str):
+        raise OperandTypeError(f"{who}: expected a list of {nin} inputs, got {describe(x)}")
+    if len(x) != nin:
+        raise ShapeError(f"{who}: expected {nin} inputs, got {len(x)}")
+    return x
