@@ -1,0 +1,2 @@
+"""One module per CLI subcommand. Each defines `NAME`, `HELP` (one line), `EXAMPLE` (a command
+line), `add_arguments(parser)` and `run(args) -> int` (0 ok, 1 check failed, 2 bad input)."""
