@@ -25,8 +25,7 @@ from micrograd_lite.losses import half_squared_error, hinge, mean, squared_error
 from micrograd_lite.nn import MLP, Layer, Module, Neuron
 from micrograd_lite.optim import SGD
 from micrograd_lite.value import Value
-
-__version__ = "0.1.0"
+from micrograd_lite.version import __version__
 
 __all__ = [
     "MLP",

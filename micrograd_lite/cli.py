@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from micrograd_lite import __version__
+from micrograd_lite.version import __version__
 from micrograd_lite.errors import MicrogradLiteError
 
 # The subcommand modules in micrograd_lite/commands/, in the order --help lists them.

@@ -1,0 +1,85 @@
+"""Imports go one way (style guide §2): errors -> ops -> graph -> backward -> value -> the
+features -> worked examples -> commands -> cli. A module may import only from layers below it,
+so the math (ops) never depends on a picture, a checker or the CLI."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import micrograd_lite
+
+PACKAGE = Path(micrograd_lite.__file__).parent
+
+LAYERS: dict[str, int] = {
+    "version": 0,
+    "errors": 0,
+    "ops": 1,
+    "graph": 2,
+    "backward": 3,  # reaches Value only under TYPE_CHECKING
+    "value": 4,
+    "engine": 5,
+    "anomaly": 5,
+    "nn": 6,
+    "losses": 6,
+    "optim": 6,
+    "expr": 6,
+    "render_collapse": 6,
+    "render": 7,
+    "check": 7,
+    "compile_batch": 6,
+    "compile": 7,
+    "progress": 6,
+    "plots": 8,
+    "worked": 8,
+    "commands": 9,
+    "cli": 10,
+    "__init__": 11,
+    "__main__": 12,
+}
+
+
+def layer_of(module: str) -> int:
+    parts = module.split(".")
+    name = parts[0] if parts[0] in ("worked", "commands") else parts[-1]
+    assert name in LAYERS, f"{module}: add it to LAYERS in tests/test_layering.py"
+    return LAYERS[name]
+
+
+def runtime_imports(path: Path) -> list[str]:
+    """micrograd_lite modules imported outside `if TYPE_CHECKING:` blocks."""
+    tree = ast.parse(path.read_text())
+    type_only: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            type_only.update(id(n) for n in ast.walk(node))
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module == "micrograd_lite":
+            for alias in node.names:  # `from micrograd_lite import backward` names a module
+                is_module = (PACKAGE / f"{alias.name}.py").exists()
+                found.append(f"micrograd_lite.{alias.name}" if is_module else "micrograd_lite")
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(
+            "micrograd_lite"
+        ):
+            found.append(node.module)
+        elif isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.startswith("micrograd_lite")]
+    return found
+
+
+def test_imports_point_only_to_lower_layers() -> None:
+    problems = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+        if module.endswith("__init__") and module != "__init__":
+            module = module.rsplit(".", 1)[0]
+        mine = layer_of(module)
+        for imported in runtime_imports(path):
+            target = imported.removeprefix("micrograd_lite").lstrip(".") or "__init__"
+            same_package = target.split(".")[0] == module.split(".")[0]
+            if not same_package and layer_of(target) >= mine:
+                problems.append(f"{module} (layer {mine}) imports {target} ({layer_of(target)})")
+    assert not problems, "\n".join(problems)
