@@ -11,8 +11,8 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from micrograd_lite.version import __version__
 from micrograd_lite.errors import MicrogradLiteError
+from micrograd_lite.version import __version__
 
 # The subcommand modules in micrograd_lite/commands/, in the order --help lists them.
 COMMANDS: tuple[str, ...] = ()
