@@ -1,0 +1,60 @@
+"""The seed articles' worked examples, one module per article, reproduced through the library.
+
+Each module builds its network from `Value`/`Neuron`/`Layer`/`MLP`, trains it with `backward()`
+and the article's hyperparameters, and has `run() -> Result` (figures, never printed),
+`report(...) -> Report` (the article's figures beside ours) and `compare(options) -> Report`.
+`EXAMPLES` lists them by the names the CLI takes (`micrograd-lite examples xor inverter`).
+
+    >>> list(EXAMPLES)
+    ['single-weight', 'inverter', 'xor', 'adding-neuron']
+    >>> EXAMPLES["inverter"].compare(Options()).ok
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from micrograd_lite.worked import adding_neuron, inverter, single_weight, xor
+from micrograd_lite.worked.report import Figure, Options, Report, Section, format_report
+
+
+@dataclass(frozen=True)
+class Example:
+    """A worked example: its CLI name, what it shows, and how to run and compare it."""
+
+    name: str
+    summary: str
+    compare: Callable[[Options], Report]
+    slow: bool = False  # minutes rather than seconds
+
+
+EXAMPLES: dict[str, Example] = {
+    e.name: e
+    for e in (
+        Example(
+            "single-weight",
+            "seed 002: one weight, a = 1.5·w, converges to 1/3",
+            single_weight.compare,
+        ),
+        Example(
+            "inverter",
+            "seed 004: a 1-1-1 linear net learns to invert its input (--lr sets η)",
+            inverter.compare,
+        ),
+        Example(
+            "xor",
+            "seed 003: a bias-free 2-3-1 ReLU net learns XOR",
+            xor.compare,
+        ),
+        Example(
+            "adding-neuron",
+            "seeds 000/001: a neuron learns to add, 2 runs x 5,000,000 updates",
+            adding_neuron.compare,
+            slow=True,
+        ),
+    )
+}
+
+__all__ = ["EXAMPLES", "Example", "Figure", "Options", "Report", "Section", "format_report"]

@@ -1,0 +1,78 @@
+"""`micrograd-lite examples`: the comparison tables, subsets, --lr and exit codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from micrograd_lite import cli
+from micrograd_lite.commands import examples
+
+
+def test_subset_prints_tables_and_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["examples", "xor", "inverter"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("xor: seed 003") < out.index("inverter: seed 004")
+    assert "single-weight" not in out
+    assert "0.9980040223908638" in out  # the talk run's output for 0 XOR 1
+    assert "0.31349999999999995" in out  # dE/dw_ih at step 0
+    assert "All 2 examples reproduce the articles' figures." in out
+    assert "MISS" not in out
+
+
+def test_columns_are_aligned(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["examples", "single-weight", "--quiet"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(line for line in lines if line.strip().startswith("figure"))
+    w1 = next(line for line in lines if line.strip().startswith("w1 "))
+    for column in ("article", "ours", "verdict"):
+        start = header.index(column)
+        assert w1[start - 1] == " " and w1[start] != " ", column
+
+
+def test_lr_changes_the_inverter(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["examples", "inverter", "--lr", "0.05"]) == 0
+    out = capsys.readouterr().out
+    assert "η = 0.05" in out
+    assert "184" in out and "0.11914358311052402" in out
+
+
+def test_untabled_lr_still_judges_the_inversion(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["examples", "inverter", "--lr", "0.3"]) == 0
+    assert "not tabled" in capsys.readouterr().out
+
+
+def test_a_missed_figure_exits_one(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["examples", "inverter", "--lr", "1.5"]) == 1
+    out = capsys.readouterr().out
+    assert "MISS" in out and "1 of 1 examples missed a figure: inverter" in out
+
+
+def test_unknown_name_exits_two_with_the_valid_names(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["examples", "xor", "moons"]) == 2
+    err = capsys.readouterr().err
+    assert "'moons'" in err
+    for name in ("single-weight", "inverter", "xor", "adding-neuron"):
+        assert name in err
+
+
+@pytest.mark.parametrize("lr", ["0", "-1", "nan", "inf"])
+def test_bad_lr_exits_two(lr: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["examples", "inverter", "--lr", lr]) == 2
+    assert "--lr" in capsys.readouterr().err
+
+
+def test_lr_without_the_inverter_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["examples", "xor", "--lr", "0.05"]) == 2
+    assert "inverter" in capsys.readouterr().err
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal() -> None:
+    # pytest captures stderr, so it is not a TTY: the bar factory must be off
+    assert examples._tqdm_factory() is None
+
+
+def test_listed_in_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["examples", "--help"])
+    out = capsys.readouterr().out
+    assert "adding-neuron" in out and "--lr" in out and "--quiet" in out
