@@ -44,6 +44,19 @@ class TraceError(MicrogradLiteError, RuntimeError):
     """A traced function did something a recorded tape cannot replay (e.g. branched on data)."""
 
 
+class ExpressionError(MicrogradLiteError, ValueError):
+    """An expression string uses syntax outside the whitelist, or names an unknown variable.
+
+    `reason` is the message without the pointer; `start`, `end` the offending characters
+    (0-based, end exclusive), or None when the error is about the expression as a whole.
+    """
+
+    def __init__(self, message: str, reason: str = "", span: tuple[int, int] | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message
+        self.span = span
+
+
 def describe(value: object) -> str:
     """`repr` of a value plus its type, for error messages: `'abc' (type str)`."""
     text = repr(value)

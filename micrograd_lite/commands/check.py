@@ -1,0 +1,114 @@
+"""`micrograd-lite check EXPR --at x=0.3,y=-1.2 [--expect "dx, dy"]`: gradcheck from the shell.
+
+Compares autograd's gradient of the expression with central differences and, with --expect,
+with hand-derived formulas (one per variable, in --at order). Exit 0 when everything that can be
+compared agrees and every variable was compared; 1 otherwise; 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from micrograd_lite.check import explain, gradcheck
+from micrograd_lite.errors import ExpressionError
+from micrograd_lite.expr import (
+    Expression,
+    check_point,
+    parse,
+    parse_list,
+    parse_point,
+)
+from micrograd_lite.value import Value
+
+NAME = "check"
+HELP = "check the gradient of an expression against finite differences and your own formulas"
+EXAMPLE = 'check "x*y + tanh(x)" --at x=0.3,y=-1.2 --expect "y + 1 - tanh(x)**2, x"'
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "expression",
+        help="e.g. 'x*y + tanh(x)': + - * / **, numbers, "
+        "variables, tanh relu sigmoid exp log abs sqrt",
+    )
+    parser.add_argument(
+        "--at", default="", metavar="POINT", help="the point, one value per variable: x=0.3,y=-1.2"
+    )
+    parser.add_argument(
+        "--expect",
+        metavar="FORMULAS",
+        help="your gradient: comma-separated formulas, one per variable in "
+        "--at order, e.g. 'y + 1 - tanh(x)**2, x'",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="also print the chain rule, path by path, for each variable",
+    )
+    parser.add_argument(
+        "--eps",
+        type=float,
+        default=1e-6,
+        help="finite-difference step (scaled by max(1, |x|); default 1e-6)",
+    )
+    parser.add_argument("--rtol", type=float, default=1e-5, help="relative tolerance (1e-5)")
+    parser.add_argument("--atol", type=float, default=1e-8, help="absolute tolerance (1e-8)")
+
+
+def bind(expression_text: str, at: str) -> tuple[Expression, dict[str, float]]:
+    """The parsed expression and its point, checked against each other (shared with render)."""
+    expression = parse(expression_text)
+    point = parse_point(at)
+    check_point(expression, point)
+    if not point:
+        raise ExpressionError(f"{expression_text!r} has no variables: nothing to differentiate")
+    return expression, point
+
+
+def run(args: argparse.Namespace) -> int:
+    expression, point = bind(args.expression, args.at)
+    names = list(point)
+
+    def f(*values: Value) -> Value:
+        return expression.evaluate(dict(zip(names, values, strict=True)))
+
+    expected = None
+    if args.expect is not None:
+        formulas = parse_list(args.expect)
+        if len(formulas) != len(names):
+            raise ExpressionError(
+                f"--expect has {len(formulas)} formula{'s' * (len(formulas) != 1)} for "
+                f"{len(names)} variable{'s' * (len(names) != 1)} ({', '.join(names)}): "
+                "give one gradient per variable, in --at order, separated by commas"
+            )
+        for k, formula in enumerate(formulas, 1):
+            unknown = [v for v in formula.variables if v not in point]
+            if unknown:
+                raise ExpressionError(
+                    f"--expect formula {k} ({formula.text.strip()!r}) uses "
+                    f"{', '.join(unknown)}, which --at does not give ({', '.join(names)})"
+                )
+
+        def expected(*xs: float) -> list[float]:
+            env = dict(zip(names, xs, strict=True))
+            return [formula.evaluate(env).data for formula in formulas]
+
+    report = gradcheck(
+        f,
+        list(point.values()),
+        expected=expected,
+        names=names,
+        eps=args.eps,
+        rtol=args.rtol,
+        atol=args.atol,
+    )
+    print(report)
+    if args.explain:
+        leaves = {name: Value(x, label=name) for name, x in point.items()}
+        root = expression.evaluate(leaves)
+        root.label = root.label or "f"
+        root.backward()
+        for leaf in leaves.values():
+            print()
+            print(explain(root, leaf))
+    return 0 if report.passed else 1
