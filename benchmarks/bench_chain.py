@@ -1,0 +1,134 @@
+"""Long chains: seconds and bytes per node, forward and backward, micrograd_lite vs micrograd.
+
+Two chains of N steps, each built on a fresh leaf:
+    mul-const   y = y * 1.0001           (1 op per step; the constant is lifted to a new leaf)
+    two-op      y = y * w + c            (2 ops per step; w and c are shared leaf Values)
+Bytes per op node are measured with tracemalloc before backward (everything the graph holds:
+nodes, their floats, lifted constants), in a separate run from the timing. After the graph is
+dropped, gc.collect() must find nothing: a graph without reference cycles is freed by refcounts.
+micrograd 0.1.0's recursive topological sort raises RecursionError past ~1,000 nodes, so for it
+only forward time and memory are measured (backward where the chain is short enough).
+
+Usage: python benchmarks/bench_chain.py [--tiny] [--sizes 1000000,10000000] [--gc plain|off]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+
+def build_mul_const(Value: Any, n: int) -> tuple[Any, Any]:
+    x = Value(1.0)
+    y = x
+    for _ in range(n):
+        y = y * 1.0001
+    return x, y
+
+
+def build_two_op(Value: Any, n: int) -> tuple[Any, Any]:
+    x, w, c = Value(1.0), Value(0.9999), Value(1e-4)
+    y = x
+    for _ in range(n):
+        y = y * w + c
+    return x, y
+
+
+CHAINS: dict[str, tuple[Callable[[Any, int], tuple[Any, Any]], int]] = {
+    "mul-const": (build_mul_const, 1),
+    "two-op": (build_two_op, 2),
+}
+
+
+def bytes_per_op(
+    Value: Any, build: Callable[[Any, int], tuple[Any, Any]], n: int, ops: int
+) -> float:
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    x, y = build(Value, n)
+    used = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    del x, y
+    gc.collect()
+    return used / (n * ops)
+
+
+def run(Value: Any, name: str, n: int, *, backward: bool) -> dict[str, float]:
+    build, ops = CHAINS[name]
+    gc.collect()
+    t0 = time.perf_counter()
+    x, y = build(Value, n)
+    t1 = time.perf_counter()
+    if backward:
+        y.backward()
+    t2 = time.perf_counter()
+    grad = x.grad
+    del x, y
+    t3 = time.perf_counter()
+    found = gc.collect()  # garbage in cycles only: refcounting has freed everything else
+    return {
+        "forward": t1 - t0,
+        "backward": t2 - t1 if backward else float("nan"),
+        "free": t3 - t2,
+        "cycles": float(found),
+        "grad": grad,
+        "ops": float(n * ops),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--tiny", action="store_true", help="10,000-step chains: a smoke run")
+    ap.add_argument("--sizes", default="1000000,10000000")
+    ap.add_argument(
+        "--micrograd-max",
+        type=int,
+        default=1_000_000,
+        help="largest chain built with micrograd (its nodes are ~10x bigger)",
+    )
+    ap.add_argument("--gc", choices=("plain", "off"), default="plain")
+    args = ap.parse_args(argv)
+    sizes = [10_000] if args.tiny else [int(s) for s in args.sizes.split(",")]
+
+    from micrograd_lite import Value as Lite
+
+    try:
+        from micrograd.engine import Value as Micro
+    except ImportError:
+        Micro = None
+        print("micrograd not importable: its rows are skipped")
+    if args.gc == "off":
+        gc.disable()
+    print(f"python {sys.version.split()[0]}, gc mode '{args.gc}'")
+    print(
+        f"{'engine':<11}{'chain':<11}{'steps':>10}{'ops':>10}{'fwd s':>8}{'bwd s':>8}"
+        f"{'total s':>9}{'ns/op':>8}{'B/op':>7}{'cycles':>9}  d y/d x"
+    )
+    for n in sizes:
+        for name, (build, ops) in CHAINS.items():
+            rows: list[tuple[str, Any, bool]] = [("lite", Lite, True)]
+            if Micro is not None and n <= args.micrograd_max:
+                rows.append(("micrograd", Micro, n <= 500))  # its recursion dies past ~1000
+            for engine, Value, do_backward in rows:
+                r = run(Value, name, n, backward=do_backward)
+                # tracemalloc triples the build time: bytes are measured up to 10^6 steps
+                mem = bytes_per_op(Value, build, n, ops) if n <= 1_000_000 else float("nan")
+                total = r["forward"] + (r["backward"] if do_backward else 0.0)
+                bwd = f"{r['backward']:8.2f}" if do_backward else f"{'n/a':>8}"
+                print(
+                    f"{engine:<11}{name:<11}{n:>10}{int(r['ops']):>10}{r['forward']:8.2f}{bwd}"
+                    f"{total:9.2f}{total / r['ops'] * 1e9:8.0f}{mem:7.0f}{int(r['cycles']):>9}"
+                    f"  {r['grad']:.6g}"
+                )
+    gc.enable()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,491 @@
+"""compile: trace a function of Values once, then replay forward and backward on plain floats.
+
+`compile(fn, example_args)` runs `fn` once on Values made from `example_args` (inside
+`value.tracing()`, so code that branches on a Value's data is refused), walks the graph it
+built and writes it out as one straight-line Python function: a line per op for the forward
+pass, then a line per local derivative for the backward pass, in exactly the order
+`backward.py` accumulates gradients (a gradient that merely equals its consumer's, like g_v1
+below for d(a+b)/da = 1, gets no line of its own). That function is the result:
+`cf(*floats)` returns `(value, grads)`, one gradient per argument, equal to an eager run bit
+for bit, because every line pastes the op table's own expression strings (`ops.py`), run in
+`ops.NAMESPACE`.
+
+    >>> cf = compile(lambda x, w, b: (w * x + b).tanh(), [1.0, 0.5, 0.0])
+    >>> value, (dx, dw, db) = cf(2.0, -0.25, 0.5)
+    >>> value, dx, dw, db
+    (0.0, -0.25, 2.0, 1.0)
+    >>> print(cf.source)
+    def compiled(x, w, b):
+        # forward: one line per op
+        v1 = w * x  # *
+        v2 = v1 + b  # +
+        v3 = tanh(v2)  # tanh
+        # backward: g_n = d(v3)/d(n), summed in backward()'s order
+        g_v3 = 1.0
+        g_v2 = (1.0 - v3 * v3) * g_v3  # d tanh(a)/da = 1 - tanh(a)^2
+        g_b = g_v2  # d(a+b)/db = 1
+        g_w = x * g_v2  # d(a*b)/da = b
+        g_x = w * g_v2  # d(a*b)/db = a
+        return v3, (0.0 + g_x, 0.0 + g_w, 0.0 + g_b)
+
+Leaves that are not arguments are constants, baked into the code as literals: a parameter a
+closure captures is frozen at its traced value. To train, pass the parameters as arguments and
+update them between calls. Ops run in graph order, so when two would fail (say 1/0 and
+log(-1)), the replay may report the other one first. The graph is fixed at trace time: a
+different branch, loop count or list length needs a new `compile`.
+
+With numpy (`pip install micrograd_lite[fast]`), `cf.batch(*arrays)` replays the same
+per-sample program over arrays of inputs, one numpy operation per line (see `compile_batch`).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import functools
+import inspect
+import keyword
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, cast
+
+from micrograd_lite.backward import interior_order, opaque_node_error
+from micrograd_lite.errors import TraceError
+from micrograd_lite.ops import AFFINE, NAMESPACE, Op
+from micrograd_lite.value import Number, Value, as_float, tracing
+
+__all__ = ["Compiled", "Program", "compile", "trace"]
+
+SOURCE_LIMIT = 200  # ops; bigger programs show an elided `source` (all of it in `full_source`)
+_A, _B, _OUT, _G = "__mgl_a__", "__mgl_b__", "__mgl_out__", "__mgl_g__"
+
+
+class Compiled(Protocol):
+    """What `compile` returns: the generated function, with its source and a batch replay."""
+
+    n_args: int
+    n_ops: int
+    source: str  # readable for small graphs; elided past SOURCE_LIMIT ops
+    full_source: str
+    program: Program
+
+    def __call__(self, *xs: float) -> tuple[float, tuple[float, ...]]: ...
+
+    def batch(self, *arrays: Any) -> tuple[Any, tuple[Any, ...]]: ...
+
+
+# -- expression templates: the table's strings with a, b, out (and g) as placeholders ----------
+
+
+class _Rename(ast.NodeTransformer):
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        return ast.Name(self.names.get(node.id, node.id), node.ctx)
+
+
+def _parse(expr: str) -> ast.expr:
+    names = {"a": _A, "b": _B, "out": _OUT}
+    tree = _Rename(names).visit(ast.parse(expr, mode="eval").body)
+    return cast(ast.expr, tree)
+
+
+def _times_g(local: ast.expr) -> ast.expr:
+    """`local * g`, simplified where the floats cannot change: 1*g is g, -1*g is -g, and a
+    conditional local distributes (`(1.0 if c else 0.0) * g` -> `g if c else 0.0 * g`)."""
+    g = ast.Name(_G, ast.Load())
+    if isinstance(local, ast.Constant) and local.value == 1.0:
+        return g
+    if isinstance(local, ast.Constant) and local.value == -1.0:
+        return ast.UnaryOp(ast.USub(), g)
+    if (
+        isinstance(local, ast.UnaryOp)
+        and isinstance(local.op, ast.USub)
+        and isinstance(local.operand, ast.Constant)
+        and local.operand.value == 1.0
+    ):
+        return ast.UnaryOp(ast.USub(), g)
+    if isinstance(local, ast.IfExp):
+        return ast.IfExp(local.test, _times_g(local.body), _times_g(local.orelse))
+    return ast.BinOp(local, ast.Mult(), g)
+
+
+class _Dialect(Protocol):
+    def __call__(self, tree: ast.expr) -> ast.expr: ...
+
+
+def _scalar(tree: ast.expr) -> ast.expr:
+    return tree
+
+
+@functools.cache
+def _forward_template(op: Op, numpy: bool = False) -> str:
+    dialect = _numpy_dialect() if numpy else _scalar
+    return ast.unparse(dialect(_parse(op.forward)))
+
+
+@functools.cache
+def _contribution_template(op: Op, index: int, numpy: bool = False) -> str:
+    dialect = _numpy_dialect() if numpy else _scalar
+    return ast.unparse(dialect(_times_g(_parse(op.local[index]))))
+
+
+@functools.cache
+def _check_templates(op: Op) -> tuple[str, ...]:
+    """Each domain check as the condition under which it fails."""
+    fails = []
+    for c in op.checks:
+        holds = _parse(c.holds)
+        if isinstance(holds, ast.UnaryOp) and isinstance(holds.op, ast.Not):
+            fails.append(ast.unparse(holds.operand))
+        else:
+            fails.append(ast.unparse(ast.UnaryOp(ast.Not(), holds)))
+    return tuple(fails)
+
+
+def _fill(template: str, a: str, b: str = "", out: str = "", g: str = "") -> str:
+    text = template.replace(_A, a)
+    if b:
+        text = text.replace(_B, b)
+    if out:
+        text = text.replace(_OUT, out)
+    if g:
+        text = text.replace(_G, g)
+    return text
+
+
+def _literal(x: float) -> str:
+    """A float as source text that reads back as the same float (sign of zero included)."""
+    if math.isnan(x):
+        return "nan"
+    text = repr(x)  # 'inf' and 'nan' are names in ops.NAMESPACE
+    return f"({text})" if text.startswith("-") else text
+
+
+# -- the program: a flat list of steps, rendered to Python (floats or numpy arrays) -------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One op of the forward pass: `out = op(operands)` (for affine: w..., x..., [bias])."""
+
+    out: str
+    op: Op
+    operands: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One term of the backward pass: `grad (+)= local_index(step) * g_of_step`."""
+
+    grad: str
+    first: bool  # the first term assigns, later ones add (the order backward() adds them)
+    step: int
+    index: int  # which input of the step
+    g: str  # the variable holding d(result)/d(step's output)
+
+
+@dataclass(frozen=True)
+class Program:
+    """A traced function as data: argument names, forward steps, backward terms, result."""
+
+    args: tuple[str, ...]
+    steps: tuple[Step, ...]
+    terms: tuple[Contribution, ...]
+    grads: tuple[str | None, ...]  # per differentiated argument: its grad variable or None
+    result: str  # a variable or a literal
+    seeded: str | None  # grad variable of the result when it is an op node (set to 1.0)
+    root_arg: int | None  # the argument the function returns unchanged, if it does
+
+    @property
+    def n_ops(self) -> int:
+        return len(self.steps)
+
+    def render(self, *, name: str = "compiled", comments: bool = True, numpy: bool = False) -> str:
+        """Python source of one function `name(*args) -> (value, grads)`."""
+        lines = [f"def {name}({', '.join(self.args)}):"]
+        emit = lines.append
+        if comments:
+            emit("    # forward: one line per op")
+        for step in self.steps:
+            if not numpy and step.op.checks:  # the eager path's domain errors, same messages
+                a, b = (*step.operands, "")[:2]
+                for check in _check_templates(step.op):
+                    emit(
+                        f"    if {_fill(check, a, b)}: "
+                        f"_check[{_check_ids[step.op]}]({', '.join(step.operands)})"
+                    )
+            text = f"    {step.out} = {_forward(step, numpy)}"
+            emit(f"{text}  # {step.op.name}" if comments else text)
+        if self.seeded is not None:
+            if comments:
+                emit(f"    # backward: g_n = d({self.result})/d(n), summed in backward()'s order")
+            emit(f"    {self.seeded} = 1.0")
+        for term in self.terms:
+            step = self.steps[term.step]
+            sign = "=" if term.first else "+="
+            text = f"    {term.grad} {sign} {_term(step, term, term.g, numpy)}"
+            emit(f"{text}  # {step.op.rule(term.index)}" if comments else text)
+        grads = []
+        for i, g in enumerate(self.grads):
+            if self.root_arg == i:
+                grads.append("1.0")
+            elif g is None:
+                grads.append("0.0")
+            else:  # 0.0 + g: a leaf's grad starts at 0.0 in backward(), which turns -0.0 to 0.0
+                grads.append(f"0.0 + {g}")
+        tail = "," if len(grads) == 1 else ""
+        emit(f"    return {self.result}, ({', '.join(grads)}{tail})")
+        return "\n".join(lines)
+
+
+_check_ids: dict[Op, int] = {}
+_check_fns: list[Callable[..., None]] = []
+
+
+def _check_id(op: Op) -> int:
+    if op not in _check_ids:
+        _check_ids[op] = len(_check_fns)
+        _check_fns.append(op.check_fn)
+    return _check_ids[op]
+
+
+def _grad_name(name: str) -> str:
+    return f"g_{name}"
+
+
+def _forward(step: Step, numpy: bool) -> str:
+    if step.op is AFFINE:
+        n = len(step.operands) // 2
+        ws, xs = step.operands[:n], step.operands[n : 2 * n]
+        start = step.operands[-1] if len(step.operands) % 2 else "0.0"
+        # left to right from the bias, as Value.affine sums: the same floats
+        return " + ".join([start, *(f"{w} * {x}" for w, x in zip(ws, xs, strict=True))])
+    a, b = (*step.operands, "")[:2]
+    return _fill(_forward_template(step.op, numpy), a, b)
+
+
+def _term(step: Step, term: Contribution, g: str, numpy: bool) -> str:
+    if step.op is AFFINE:
+        n = len(step.operands) // 2
+        i = term.index
+        if i == 2 * n:
+            return g  # d/d bias = 1
+        partner = step.operands[i + n] if i < n else step.operands[i - n]
+        return f"{partner} * {g}"
+    a, b = (*step.operands, "")[:2]
+    return _fill(_contribution_template(step.op, term.index, numpy), a, b, step.out, g)
+
+
+# -- tracing -------------------------------------------------------------------------------------
+
+_RESERVED = (
+    set(NAMESPACE)
+    | set(dir(builtins))
+    | set(keyword.kwlist)
+    | {"compiled", "_check", "where", "np", "_broadcast"}
+)
+
+
+class _Names:
+    """Variable names: labels where they are usable identifiers, else v1, v2, ..."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+        self.counter = 0
+
+    def take(self, wanted: str) -> str:
+        if (
+            wanted.isidentifier()
+            and not wanted.startswith("_")
+            and wanted not in _RESERVED
+            and wanted not in self.used
+            and _grad_name(wanted) not in self.used
+            and not (wanted[0] == "v" and wanted[1:].isdigit())
+        ):
+            self.used.add(wanted)
+            self.used.add(_grad_name(wanted))
+            return wanted
+        while True:
+            self.counter += 1
+            name = f"v{self.counter}"
+            if name not in self.used:
+                self.used.add(name)
+                self.used.add(_grad_name(name))
+                return name
+
+
+def _arg_names(fn: Callable[..., object], count: int, unpack: bool) -> list[str]:
+    if unpack:
+        try:
+            params = list(inspect.signature(fn).parameters.values())
+        except (TypeError, ValueError):
+            params = []
+        simple = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if len(simple) == count and len(params) == count:
+            return simple
+    return [f"x{i}" for i in range(count)]
+
+
+def trace(
+    fn: Callable[..., Value],
+    example_args: Sequence[Number],
+    *,
+    unpack: bool = True,
+    wrt: Sequence[int] | None = None,
+) -> Program:
+    """Run `fn` once on Values made from `example_args`; return its graph as a `Program`.
+
+    `fn(*values)` is called (or `fn(values)`, a list, with `unpack=False`) inside `tracing()`.
+    `wrt` lists the arguments to differentiate (default: all); the others are still inputs.
+    """
+    where = f"compile({getattr(fn, '__name__', 'fn')})"
+    floats = [as_float(x, f"{where}: example argument {i}") for i, x in enumerate(example_args)]
+    names = _Names()
+    wanted = _arg_names(fn, len(floats), unpack)
+    arg_names = [names.take(w) for w in wanted]
+    args = [Value(x, label=n) for x, n in zip(floats, arg_names, strict=True)]
+    try:
+        with tracing():
+            out = fn(*args) if unpack else cast(Callable[[list[Value]], Value], fn)(list(args))
+    except TraceError as e:
+        raise TraceError(f"{where}: {e}") from None
+    if not isinstance(out, Value):
+        raise TraceError(
+            f"{where}: the function must return a Value (the quantity to differentiate), "
+            f"got {type(out).__name__}"
+        )
+    arg_index = {id(v): i for i, v in enumerate(args)}
+    wanted_grads = list(range(len(args))) if wrt is None else list(wrt)
+    for i in wanted_grads:
+        if not 0 <= i < len(args) or wanted_grads.count(i) > 1:
+            raise ValueError(
+                f"{where}: wrt={wanted_grads}: each entry must be a distinct argument position "
+                f"below {len(args)}"
+            )
+    differentiated = [args[i] for i in wanted_grads]
+    order = interior_order(out)  # the very order backward() uses, so sums round alike
+
+    var: dict[int, str] = {id(v): n for v, n in zip(args, arg_names, strict=True)}
+    live: set[int] = {id(v) for v in differentiated}  # nodes whose gradient reaches one
+    steps: list[Step] = []
+    step_inputs: list[tuple[Value, ...]] = []
+    for node in order:
+        op = node._rule
+        if op is None or (op is AFFINE) != (node._a is None):
+            raise opaque_node_error(node)
+        inputs = node.inputs
+        operands = []
+        for p in inputs:
+            name = var.get(id(p))
+            if name is None:  # a leaf that is not an argument: a constant
+                name = _literal(p.data)
+            operands.append(name)
+        if any(id(p) in live for p in inputs):
+            live.add(id(node))
+        name = names.take(node.label) if node.label else names.take("")
+        var[id(node)] = name
+        steps.append(Step(name, op, tuple(operands)))
+        step_inputs.append(inputs)
+        if op.checks:
+            _check_id(op)
+
+    # A gradient that is one term equal to its consumer's (d(a+b)/da = 1) is that consumer's
+    # variable under another name: no line for it (fewer lines to compile and to run).
+    uses: dict[int, int] = {}
+    for k, node in enumerate(order):
+        if id(node) in live:
+            for p in step_inputs[k]:
+                if id(p) in live:
+                    uses[id(p)] = uses.get(id(p), 0) + 1
+    gname: dict[int, str] = {}
+    if order:
+        gname[id(out)] = _grad_name(var[id(out)])
+    terms: list[Contribution] = []
+    started: set[int] = set()
+    for k in range(len(order) - 1, -1, -1):
+        node = order[k]
+        if id(node) not in live:
+            continue  # nothing it sends back reaches an argument
+        g = gname[id(node)]
+        op = steps[k].op
+        for i, p in enumerate(step_inputs[k]):
+            if id(p) not in live:
+                continue
+            first = id(p) not in started
+            started.add(id(p))
+            plain = op is not AFFINE and _contribution_template(op, i) == _G
+            if plain and uses[id(p)] == 1 and id(p) not in arg_index:
+                gname[id(p)] = g
+                continue
+            target = gname.setdefault(id(p), _grad_name(var[id(p)]))
+            terms.append(Contribution(target, first, k, i, g))
+
+    root_arg = next((i for i, v in enumerate(differentiated) if v is out), None)
+    grads = tuple(gname.get(id(v)) for v in differentiated)
+    result = var.get(id(out)) or _literal(out.data)
+    seeded = _grad_name(result) if order else None
+    return Program(tuple(arg_names), tuple(steps), tuple(terms), grads, result, seeded, root_arg)
+
+
+def compile(  # shadows the builtin on purpose: the name users look for (builtins.compile here)
+    fn: Callable[..., Value],
+    example_args: Sequence[Number],
+    *,
+    unpack: bool = True,
+    wrt: Sequence[int] | None = None,
+) -> Compiled:
+    """Trace `fn` on `example_args` and return `cf(*floats) -> (value, grads)`.
+
+    `grads[i]` is d value / d argument i (0.0 for an argument the function does not use).
+    With `wrt` (argument positions), only those gradients are computed and returned, in that
+    order: `wrt=(0, 1)` for the weights of `fn(w0, w1, x, y)` skips the data's gradients.
+    Non-argument leaves are constants. `cf.source` shows the code; `cf.batch` replays it on
+    numpy arrays.
+    """
+    program = trace(fn, example_args, unpack=unpack, wrt=wrt)
+    return build(program)
+
+
+def build(program: Program) -> Compiled:
+    """Generate, compile and return the function for `program`."""
+    small = program.n_ops <= SOURCE_LIMIT
+    full = program.render(comments=small)
+    namespace: dict[str, Any] = dict(NAMESPACE)
+    namespace["_check"] = _check_fns
+    code = builtins.compile(full, f"<micrograd_lite.compile: {program.n_ops} ops>", "exec")
+    exec(code, namespace)  # our own generated text, built from the op table's expressions
+    fn = namespace["compiled"]
+    fn.n_args = len(program.args)
+    fn.n_ops = program.n_ops
+    fn.program = program
+    fn.full_source = full
+    fn.source = full if small else _elide(full, program.n_ops)
+    fn.batch = functools.partial(_batch, program, {})
+    return cast(Compiled, fn)
+
+
+def _elide(full: str, n_ops: int, keep: int = 12) -> str:
+    lines = full.splitlines()
+    if len(lines) <= 2 * keep:
+        return full
+    note = (
+        f"    # ... {len(lines) - 2 * keep} lines elided: the graph has {n_ops} ops "
+        f"(source is shown in full up to {SOURCE_LIMIT}; see full_source) ..."
+    )
+    return "\n".join([*lines[:keep], note, *lines[-keep:]])
+
+
+def _batch(program: Program, cache: dict[str, Any], *arrays: Any) -> tuple[Any, tuple[Any, ...]]:
+    from micrograd_lite.compile_batch import run_batch  # numpy is optional: imported on use
+
+    return run_batch(program, cache, arrays)
+
+
+@functools.lru_cache(maxsize=1)
+def _numpy_dialect() -> _Dialect:
+    from micrograd_lite.compile_batch import to_numpy
+
+    return to_numpy

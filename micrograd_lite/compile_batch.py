@@ -1,0 +1,123 @@
+"""Batch replay: a compiled per-sample program run once over numpy arrays of inputs.
+
+The same `Program` that `compile` renders to float code is rendered a second way: every line
+then works on whole arrays (one numpy operation per op, vectorised over the samples). The op
+table's expressions need only two changes, made here in one place: the names they call
+(`tanh`, `exp`, `sigmoid`, ...) mean numpy ufuncs, and a conditional expression
+`x if c else y` (relu's) becomes `where(c, x, y)`.
+
+Differences from the float replay, by design: no domain checks (numpy follows IEEE rules, so
+log(-1) is nan, 1/0 is inf, with its warnings silenced), and the transcendental functions are
+numpy's, which may differ from Python's math module in the last bit. Needs numpy (extra `fast`).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from micrograd_lite.compile import Program
+
+NDArray = Any  # numpy arrays of float64 (numpy's own stubs are not needed by the package)
+
+
+def sigmoid(a: NDArray) -> NDArray:
+    """1 / (1 + e^-a) without overflow for either sign (as ops.sigmoid)."""
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def power_slope(a: NDArray, n: NDArray) -> NDArray:
+    """n * a**(n-1), 0 where n == 0 (as ops.power_slope; 0 ** negative is inf under IEEE)."""
+    return np.where(n == 0.0, 0.0, n * np.power(a, n - 1.0))
+
+
+def exponent_slope(a: NDArray, out: NDArray) -> NDArray:
+    """out * ln(a) for a > 0, 0 at a = 0, nan for a < 0 (as ops.exponent_slope)."""
+    safe = np.where(a > 0.0, a, 1.0)
+    return np.where(a > 0.0, out * np.log(safe), np.where(a == 0.0, 0.0, np.nan))
+
+
+def sign(a: NDArray) -> NDArray:
+    return np.sign(a) + 0.0  # + 0.0: sign(-0.0) is 0.0, as ops.sign
+
+
+NAMESPACE: dict[str, object] = {
+    "tanh": np.tanh,
+    "exp": np.exp,
+    "log": np.log,
+    "sigmoid": sigmoid,
+    "sign": sign,
+    "power_slope": power_slope,
+    "exponent_slope": exponent_slope,
+    "floor": np.floor,
+    "inf": np.inf,
+    "nan": np.nan,
+    "abs": np.abs,
+    "where": np.where,
+}
+
+
+class _Vectorise(ast.NodeTransformer):
+    def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
+        self.generic_visit(node)
+        where = ast.Name("where", ast.Load())
+        return ast.Call(where, [node.test, node.body, node.orelse], [])
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:  # `and`/`or` of arrays: elementwise
+        self.generic_visit(node)
+        fn = "logical_and" if isinstance(node.op, ast.And) else "logical_or"
+        result = node.values[0]
+        for v in node.values[1:]:
+            result = ast.Call(ast.Name(fn, ast.Load()), [result, v], [])
+        return result
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Not):
+            return ast.Call(ast.Name("logical_not", ast.Load()), [node.operand], [])
+        return node
+
+
+def to_numpy(tree: ast.expr) -> ast.expr:
+    """An op-table expression rewritten to work elementwise on arrays."""
+    return ast.fix_missing_locations(_Vectorise().visit(tree))  # type: ignore[no-any-return]
+
+
+NAMESPACE.update(logical_and=np.logical_and, logical_or=np.logical_or, logical_not=np.logical_not)
+
+
+def build_batch(program: Program) -> Any:
+    source = program.render(name="compiled", comments=False, numpy=True)
+    namespace: dict[str, Any] = dict(NAMESPACE)
+    code = builtins.compile(source, f"<micrograd_lite.compile batch: {program.n_ops} ops>", "exec")
+    exec(code, namespace)  # our own generated text, built from the op table's expressions
+    return namespace["compiled"]
+
+
+def run_batch(
+    program: Program, cache: dict[str, Any], arrays: tuple[Any, ...]
+) -> tuple[NDArray, tuple[NDArray, ...]]:
+    """Evaluate `program` on arrays (or scalars) broadcast together; one result per sample.
+
+    Returns (values, grads): `values[k]` is the function at sample k, `grads[i][k]` its
+    derivative with respect to argument i there. Sum over samples yourself for a batch loss.
+    """
+    if len(arrays) != len(program.args):
+        raise TypeError(
+            f"batch: the compiled function takes {len(program.args)} arguments "
+            f"({', '.join(program.args)}), got {len(arrays)}"
+        )
+    fn = cache.get("fn")
+    if fn is None:
+        fn = cache["fn"] = build_batch(program)
+    xs = [np.asarray(a, dtype=np.float64) for a in arrays]
+    shape = np.broadcast_shapes(*(x.shape for x in xs))
+    with np.errstate(all="ignore"):
+        value, grads = fn(*xs)
+    out = np.broadcast_to(np.asarray(value, dtype=np.float64), shape).copy()
+    return out, tuple(np.broadcast_to(np.asarray(g, dtype=np.float64), shape).copy() for g in grads)
