@@ -10,9 +10,12 @@
 
 from micrograd_lite.anomaly import detect_anomaly
 from micrograd_lite.backward import zero_grad, zero_grad_graph
+from micrograd_lite.check import ChainRuleTrace, GradCheckReport, explain, gradcheck
+from micrograd_lite.compile import compile
 from micrograd_lite.errors import (
     AnomalyError,
     DomainError,
+    ExpressionError,
     GraphError,
     MicrogradLiteError,
     OperandTypeError,
@@ -24,6 +27,7 @@ from micrograd_lite.errors import (
 from micrograd_lite.losses import half_squared_error, hinge, mean, squared_error
 from micrograd_lite.nn import MLP, Layer, Module, Neuron
 from micrograd_lite.optim import SGD
+from micrograd_lite.render import draw_dot, render_to_file
 from micrograd_lite.value import Value
 from micrograd_lite.version import __version__
 
@@ -31,7 +35,10 @@ __all__ = [
     "MLP",
     "SGD",
     "AnomalyError",
+    "ChainRuleTrace",
     "DomainError",
+    "ExpressionError",
+    "GradCheckReport",
     "GraphError",
     "Layer",
     "MicrogradLiteError",
@@ -44,10 +51,15 @@ __all__ = [
     "Value",
     "ZeroDivisionDomainError",
     "__version__",
+    "compile",
     "detect_anomaly",
+    "draw_dot",
+    "explain",
+    "gradcheck",
     "half_squared_error",
     "hinge",
     "mean",
+    "render_to_file",
     "squared_error",
     "zero_grad",
     "zero_grad_graph",

@@ -15,7 +15,7 @@ from micrograd_lite.errors import MicrogradLiteError
 from micrograd_lite.version import __version__
 
 # The subcommand modules in micrograd_lite/commands/, in the order --help lists them.
-COMMANDS: tuple[str, ...] = ("examples",)
+COMMANDS: tuple[str, ...] = ("examples", "check", "render")
 
 
 def _load(name: str) -> ModuleType:
