@@ -61,8 +61,10 @@ def runtime_imports(path: Path) -> list[str]:
             for alias in node.names:  # `from micrograd_lite import backward` names a module
                 is_module = (PACKAGE / f"{alias.name}.py").exists()
                 found.append(f"micrograd_lite.{alias.name}" if is_module else "micrograd_lite")
-        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(
-            "micrograd_lite"
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("micrograd_lite")
         ):
             found.append(node.module)
         elif isinstance(node, ast.Import):
