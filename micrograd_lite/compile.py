@@ -225,8 +225,13 @@ class Program:
             emit(f"    {self.seeded} = 1.0")
         for term in self.terms:
             step = self.steps[term.step]
-            sign = "=" if term.first else "+="
-            text = f"    {term.grad} {sign} {_term(step, term, term.g, numpy)}"
+            value = _term(step, term, term.g, numpy)
+            if term.first:
+                text = f"    {term.grad} = {value}"
+            elif numpy:  # not +=: `g_a = g_b` binds one array to both names, += would edit both
+                text = f"    {term.grad} = {term.grad} + {value}"
+            else:
+                text = f"    {term.grad} += {value}"
             emit(f"{text}  # {step.op.rule(term.index)}" if comments else text)
         grads = []
         for i, g in enumerate(self.grads):

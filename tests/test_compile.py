@@ -318,3 +318,12 @@ def test_batch_wrong_argument_count() -> None:
     cf = compile(lambda a, b: a * b, [1.0, 2.0])
     with pytest.raises(TypeError, match="takes 2 arguments"):
         cf.batch(np.zeros(3))
+
+
+def test_batch_gradients_of_aliased_names_stay_separate() -> None:
+    # g_x0 and g_x1 both start as g(x0 + x1); a later in-place `g_x0 += ...` on a shared numpy
+    # array used to change g_x1 too (found by the property test above)
+    cf = compile(lambda x0, x1: x0 * x0 + (x0 + x1) ** -1, [0.0, 1.0])
+    value, grads = cf(1.0, 0.0)
+    values, batch_grads = cf.batch(np.array([1.0]), np.array([0.0]))
+    assert values[0] == value and (batch_grads[0][0], batch_grads[1][0]) == grads == (1.0, -1.0)
