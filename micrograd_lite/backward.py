@@ -64,7 +64,7 @@ def interior_order(root: Value) -> list[Value]:
     two marks are fresh float objects compared by identity, so no stale grad (nor a mark left
     by an interrupted call) can be mistaken for one. Every node in the result ends with grad 0.
     """
-    if root._a is None and root._b is None:
+    if root._rule is None:
         return []
     entered = float("nan")  # new objects on every call: identity marks valid for this call only
     placed = float("nan")
@@ -86,17 +86,14 @@ def interior_order(root: Value) -> list[Value]:
             a = node._a
             if a is not None:
                 b: Value | None = node._b  # type: ignore[assignment]  # a Value when a is set
-                if (
-                    b is not None
-                    and b.grad is not placed
-                    and (b._a is not None or b._b is not None)
-                ):
+                # `_rule is not None`: made by an op, not a leaf (one slot load instead of two)
+                if b is not None and b._rule is not None and b.grad is not placed:
                     push(b)
-                if a.grad is not placed and (a._a is not None or a._b is not None):
+                if a._rule is not None and a.grad is not placed:
                     push(a)
             else:
                 for p in reversed(node._b.inputs):  # type: ignore[union-attr]  # a Fan here
-                    if p.grad is not placed and (p._a is not None or p._b is not None):
+                    if p._rule is not None and p.grad is not placed:
                         push(p)
     finally:
         for node in order:

@@ -234,6 +234,8 @@ class MLP(Module):
 
 
 def _as_inputs(x: Inputs, nin: int, who: str) -> Sequence[Value | Number]:
+    if (type(x) is list or type(x) is tuple) and len(x) == nin:  # the common case, cheaply
+        return x
     if isinstance(x, Value) or not isinstance(x, Sequence):
         if nin == 1:
             return [x]

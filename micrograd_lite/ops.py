@@ -212,6 +212,15 @@ AFFINE = Op(
     ("d(b + w.x)/dw_i = x_i, d/dx_i = w_i, d/db = 1",),
 )
 
+# A node built with micrograd's `Value(data, _children, _op)`: inputs known, derivatives not.
+OPAQUE = Op(
+    "?",
+    VARIADIC,
+    "unknown",
+    (),
+    ("unknown: built with Value(data, _children, _op), which records no local derivative",),
+)
+
 OPS: dict[str, Op] = {
     op.name: op for op in (ADD, SUB, MUL, DIV, NEG, POW, RELU, TANH, SIGMOID, EXP, LOG, ABS)
 }
