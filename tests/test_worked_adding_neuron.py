@@ -179,3 +179,27 @@ def test_full_report_matches_every_printed_line(
     text = format_report(report)
     assert "23744/50000(47.49%)" in text
     assert "3072.2695417020814" in text and "3072.0000000000014" in text
+
+
+def test_compiled_trainer_equals_eager_trainer_on_a_block(data: Data) -> None:
+    rows = slice(0, 20_000)
+    for regularised in (True, False):
+        args = (data.initial_weights, data.train_x0[rows], data.train_x1[rows])
+        eager = adding_neuron.eager_trainer(
+            *args, data.train_label[rows], 5e-6, regularised=regularised
+        )
+        compiled = adding_neuron.compiled_trainer(
+            *args, data.train_label[rows], 5e-6, regularised=regularised
+        )
+        assert compiled == eager  # bit for bit: compile replays the eager graph's floats
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("regularised", [True, False])
+def test_compiled_trainer_reproduces_the_full_eager_run(
+    data: Data, full_regularised: Result, full_plain: Result, regularised: bool
+) -> None:
+    compiled = adding_neuron.run(
+        data=data, regularised=regularised, trainer=adding_neuron.compiled_trainer
+    )
+    assert compiled == (full_regularised if regularised else full_plain)
