@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from micrograd_lite import cli
 from micrograd_lite.commands import examples
+from micrograd_lite.worked import Options, adding_neuron
 
 
 def test_subset_prints_tables_and_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
@@ -76,3 +79,26 @@ def test_listed_in_help(capsys: pytest.CaptureFixture[str]) -> None:
         cli.main(["examples", "--help"])
     out = capsys.readouterr().out
     assert "adding-neuron" in out and "--lr" in out and "--quiet" in out
+
+
+@pytest.mark.parametrize(
+    ("flags", "words"),
+    [([], "trained with the compiled step"), (["--eager"], "trained eagerly")],
+)
+def test_adding_neuron_says_which_engine_trained_it(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    flags: list[str],
+    words: str,
+) -> None:
+    small = adding_neuron.article_data(train_rows=2000, test_rows=500)  # same paths, a second
+    monkeypatch.setattr(
+        adding_neuron, "run", functools.partial(adding_neuron.run, data=small, epochs=2)
+    )
+    cli.main(["examples", "adding-neuron", "--quiet", *flags])
+    assert words in capsys.readouterr().out
+
+
+def test_an_unknown_engine_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown engine 'gpu'"):
+        adding_neuron.results(Options(engine="gpu"))

@@ -3,6 +3,12 @@
 Each example prints the article's figures beside ours with a verdict; the exit code is 1 if any
 figure misses. Long runs (the adding neuron) show a tqdm progress bar on stderr when tqdm is
 installed (the `progress` extra) and stderr is a terminal, unless --quiet.
+
+The adding neuron trains through `micrograd_lite.compile` by default (the report says so);
+`--eager` builds every row's Value graph instead, with the same floats.
+
+With `--plot DIR`, each example also writes PNGs into DIR (`micrograd_lite.plots`, the `plot`
+extra), drawn from the same runs' Results, and prints their paths.
 """
 
 from __future__ import annotations
@@ -11,13 +17,17 @@ import argparse
 import math
 import sys
 import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from micrograd_lite.worked import EXAMPLES, Options, format_report
+from micrograd_lite import plots
+from micrograd_lite.worked import EXAMPLES, Options, format_report, single_weight, xor
 from micrograd_lite.worked.report import Progress, ProgressFactory
 
 NAME = "examples"
 HELP = "rerun the seed articles' worked examples and print their figures beside ours"
-EXAMPLE = "examples xor inverter --lr 0.05"
+EXAMPLE = "examples xor inverter --lr 0.05 --plot plots/"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +48,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--quiet", action="store_true", help="no progress bar, only the comparison tables"
     )
+    parser.add_argument(
+        "--eager",
+        action="store_true",
+        help="train the adding neuron by building each row's Value graph and calling backward() "
+        "(same floats as the default compiled step, about 10x slower)",
+    )
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also write each example's plots as PNGs into DIR (created if missing); "
+        f"needs matplotlib: {plots.INSTALL}",
+    )
+
+
+# Each example's pictures, drawn from the Results its runs returned (EXAMPLES[name].results).
+PLOTS: dict[str, Callable[[tuple[Any, ...]], tuple[plots.Plot, ...]]] = {
+    "single-weight": lambda runs: plots.plot_single_weight(
+        *runs, input=single_weight.INPUT, target=single_weight.TARGET
+    ),
+    "inverter": lambda runs: plots.plot_inverter(*runs),
+    "xor": lambda runs: plots.plot_xor(*runs, inputs=xor.INPUTS, targets=xor.TARGETS),
+    "adding-neuron": lambda runs: plots.plot_adding_neuron(*runs),
+}
 
 
 def _tqdm_factory() -> ProgressFactory | None:
@@ -83,15 +118,40 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-    options = Options(lr=lr, progress=None if args.quiet else _tqdm_factory())
+    directory: Path | None = args.plot
+    if directory is not None:  # fail before the runs, not after minutes of training
+        try:
+            plots.require_matplotlib()
+        except ModuleNotFoundError as err:
+            print(f"micrograd-lite examples: --plot: {err}", file=sys.stderr)
+            return 2
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            print(
+                f"micrograd-lite examples: --plot: cannot make directory {str(directory)!r}: "
+                f"{err.strerror or err}",
+                file=sys.stderr,
+            )
+            return 2
+    options = Options(
+        lr=lr,
+        progress=None if args.quiet else _tqdm_factory(),
+        engine="eager" if args.eager else "compiled",
+    )
     failed = []
     for i, name in enumerate(names):
         started = time.perf_counter()
-        report = EXAMPLES[name].compare(options)
+        example = EXAMPLES[name]
+        runs = example.results(options)
+        report = example.report_from(options, runs)
+        written = [] if directory is None else plots.save(PLOTS[name](runs), directory)
         seconds = time.perf_counter() - started
         if i:
             print()
         print(format_report(report))
+        for path in written:
+            print(f"  plot: {path}")
         if seconds >= 1.0 and not args.quiet:
             print(f"  ({seconds:.0f} s)")
         if not report.ok:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from micrograd_lite.worked import adding_neuron, inverter, single_weight, xor
 from micrograd_lite.worked.report import Figure, Options, Report, Section, format_report
@@ -22,12 +23,21 @@ from micrograd_lite.worked.report import Figure, Options, Report, Section, forma
 
 @dataclass(frozen=True)
 class Example:
-    """A worked example: its CLI name, what it shows, and how to run and compare it."""
+    """A worked example: its CLI name, what it shows, its runs, and the report of them.
+
+    `results(options)` returns the runs' Result objects (for plots and tests);
+    `report_from(options, results)` compares them with the article.
+    """
 
     name: str
     summary: str
-    compare: Callable[[Options], Report]
+    results: Callable[[Options], tuple[Any, ...]]
+    report_from: Callable[[Options, tuple[Any, ...]], Report]
     slow: bool = False  # minutes rather than seconds
+
+    def compare(self, options: Options) -> Report:
+        """Run and compare with the article."""
+        return self.report_from(options, self.results(options))
 
 
 EXAMPLES: dict[str, Example] = {
@@ -36,22 +46,26 @@ EXAMPLES: dict[str, Example] = {
         Example(
             "single-weight",
             "seed 002: one weight, a = 1.5·w, converges to 1/3",
-            single_weight.compare,
+            single_weight.results,
+            lambda options, runs: single_weight.report(*runs),
         ),
         Example(
             "inverter",
             "seed 004: a 1-1-1 linear net learns to invert its input (--lr sets η)",
-            inverter.compare,
+            inverter.results,
+            lambda options, runs: inverter.report(*runs),
         ),
         Example(
             "xor",
             "seed 003: a bias-free 2-3-1 ReLU net learns XOR",
-            xor.compare,
+            xor.results,
+            lambda options, runs: xor.report(*runs),
         ),
         Example(
             "adding-neuron",
             "seeds 000/001: a neuron learns to add, 2 runs x 5,000,000 updates",
-            adding_neuron.compare,
+            adding_neuron.results,
+            lambda options, runs: adding_neuron.report(*runs, engine=options.engine),
             slow=True,
         ),
     )

@@ -325,8 +325,11 @@ def _demo_figures(
     ]
 
 
-def report(regularised: Result, plain: Result | None = None) -> Report:
-    """The article's printed lines beside ours: the regularised run and, optionally, the other."""
+def report(regularised: Result, plain: Result | None = None, *, engine: str = "") -> Report:
+    """The article's printed lines beside ours: the regularised run and, optionally, the other.
+
+    `engine` ("compiled" or "eager") is named in the report when given.
+    """
     figures = _demo_figures("initial", ARTICLE_INITIAL_DEMO, regularised.initial_demo)
     for epoch, (correct, pct) in zip(regularised.epochs, ARTICLE_ACCURACY, strict=False):
         expected = f"{correct}/{TEST_ROWS}({format_js(pct)}%)"
@@ -339,7 +342,8 @@ def report(regularised: Result, plain: Result | None = None) -> Report:
         Section(
             "regularised: w ← w - lr·(grad - w)",
             tuple(figures),
-            ("the weights settle at the regularisation fixed point 35000/34997 ≈ 1.0000857",),
+            ("the weights settle at the regularisation fixed point 35000/34997 ≈ 1.0000857",)
+            + ((ENGINE_NOTES[engine],) if engine in ENGINE_NOTES else ()),
         )
     ]
     if plain is not None:
@@ -363,20 +367,40 @@ def report(regularised: Result, plain: Result | None = None) -> Report:
     )
 
 
-def compare(options: Options) -> Report:
-    """Both runs, 5,000,000 updates each, with a progress bar per run if one is given."""
-    results = []
+ENGINE_NOTES = {
+    "compiled": "trained with the compiled step (micrograd_lite.compile: the row's graph traced "
+    "once into plain Python); --eager builds every row's Value graph, same floats, ~10x slower",
+    "eager": "trained eagerly: every row builds its Value graph and calls backward()",
+}
+
+TRAINERS: dict[str, Trainer] = {"compiled": compiled_trainer, "eager": eager_trainer}
+
+
+def results(options: Options) -> tuple[Result, Result]:
+    """Both runs, 5,000,000 updates each, on `options.engine`, a progress bar per run if given."""
+    if options.engine not in TRAINERS:
+        raise ValueError(f"adding-neuron: unknown engine {options.engine!r}; use {list(TRAINERS)}")
+    trainer = TRAINERS[options.engine]
+    runs = []
     for regularised in (True, False):
         name = "regularised" if regularised else "without regularisation"
         bar = None
         if options.progress is not None:
             bar = options.progress(f"adding-neuron, {name}", EPOCHS * TRAIN_ROWS)
         try:
-            results.append(run(regularised=regularised, progress=bar.update if bar else None))
+            runs.append(
+                run(regularised=regularised, trainer=trainer, progress=bar.update if bar else None)
+            )
         finally:
             if bar is not None:
                 bar.close()
-    return report(*results)
+    regularised_run, plain_run = runs
+    return regularised_run, plain_run
+
+
+def compare(options: Options) -> Report:
+    """Both runs compared with the article, saying which engine trained them."""
+    return report(*results(options), engine=options.engine)
 
 
 def main() -> int:

@@ -216,9 +216,14 @@ def report(result: Result) -> Report:
     )
 
 
+def results(options: Options) -> tuple[Result]:
+    """The run with η = `options.lr` (default 0.1)."""
+    return (run(lr=LR if options.lr is None else options.lr),)
+
+
 def compare(options: Options) -> Report:
     """Run with η = `options.lr` (default 0.1) and compare."""
-    return report(run(lr=LR if options.lr is None else options.lr))
+    return report(*results(options))
 
 
 def main() -> int:

@@ -121,10 +121,13 @@ ProgressFactory = Callable[[str, int], Progress]
 
 @dataclass(frozen=True)
 class Options:
-    """What a user may change when running the examples: the inverter's η, a progress bar."""
+    """What a user may change when running the examples: the inverter's η, a progress bar,
+    and the engine of long runs ("compiled": `micrograd_lite.compile`; "eager": a Value graph
+    and backward() per update; both give the same floats)."""
 
     lr: float | None = None
     progress: ProgressFactory | None = None
+    engine: str = "compiled"
 
 
 def show(x: Shown | None) -> str:

@@ -51,12 +51,14 @@ SETTLED = 0.33333333333333337  # one ulp above the double nearest 1/3
 
 @dataclass(frozen=True)
 class Result:
-    """The weight after each step (`weights[0]` is w0), the first gradient, the step counts."""
+    """The weight after each step (`weights[0]` is w0), the first gradient, the step counts,
+    and the cost C(w_k) = (i·w_k - y)² that step k + 1 descended from (`costs[0]` is C(w0))."""
 
     weights: tuple[float, ...]
     first_gradient: float
     steps_to_1e6: int | None  # first k with |w_k - 1/3| < 1e-6 (None: not within `steps`)
     steps_to_1e12: int | None
+    costs: tuple[float, ...]  # one per step, taken before its update (for the plots)
 
     @property
     def final(self) -> float:
@@ -74,9 +76,11 @@ def run(*, w0: float = INITIAL_WEIGHT, lr: float = LR, steps: int = 80) -> Resul
     (w,) = neuron.parameters()
     optimizer = SGD(neuron.parameters(), lr)
     weights = [w.data]
+    costs: list[float] = []
     first_gradient = float("nan")
     for k in range(steps):
         cost = squared_error(neuron([INPUT]), TARGET)
+        costs.append(cost.data)
         optimizer.zero_grad()
         cost.backward()
         if k == 0:
@@ -85,7 +89,11 @@ def run(*, w0: float = INITIAL_WEIGHT, lr: float = LR, steps: int = 80) -> Resul
         weights.append(w.data)
     history = tuple(weights)
     return Result(
-        history, first_gradient, first_within(history, 1e-6), first_within(history, 1e-12)
+        history,
+        first_gradient,
+        first_within(history, 1e-6),
+        first_within(history, 1e-12),
+        costs=tuple(costs),
     )
 
 
@@ -126,9 +134,14 @@ def report(result: Result) -> Report:
     )
 
 
+def results(options: Options) -> tuple[Result]:
+    """The article's run (no option applies to this example)."""
+    return (run(),)
+
+
 def compare(options: Options) -> Report:
-    """Run with the article's setup and compare (no option applies to this example)."""
-    return report(run())
+    """Run with the article's setup and compare."""
+    return report(*results(options))
 
 
 def main() -> int:
