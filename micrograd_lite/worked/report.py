@@ -130,6 +130,13 @@ class Options:
     engine: str = "compiled"
 
 
+def print_comparison(compare: Callable[[Options], Report]) -> int:
+    """Run `compare` with default options, print its report; 0 when every figure matches."""
+    result = compare(Options())
+    print(format_report(result))
+    return 0 if result.ok else 1
+
+
 def show(x: Shown | None) -> str:
     """A figure as text: floats in full (`repr`), so a last-digit difference is visible."""
     if x is None:

@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from micrograd_lite.losses import squared_error
 from micrograd_lite.nn import Neuron
 from micrograd_lite.optim import SGD
-from micrograd_lite.worked.report import Figure, Options, Report, Section, format_report
+from micrograd_lite.worked.report import (
+    Figure,
+    Options,
+    Report,
+    Section,
+    print_comparison,
+)
 
 INPUT = 1.5
 TARGET = 0.5
@@ -146,9 +152,7 @@ def compare(options: Options) -> Report:
 
 def main() -> int:
     """Print the comparison; 0 when every figure matches, else 1."""
-    result = report(run())
-    print(format_report(result))
-    return 0 if result.ok else 1
+    return print_comparison(compare)
 
 
 if __name__ == "__main__":

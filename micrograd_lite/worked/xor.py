@@ -27,7 +27,13 @@ from micrograd_lite.losses import squared_error
 from micrograd_lite.nn import MLP
 from micrograd_lite.optim import SGD
 from micrograd_lite.value import Value
-from micrograd_lite.worked.report import Figure, Options, Report, Section, format_report
+from micrograd_lite.worked.report import (
+    Figure,
+    Options,
+    Report,
+    Section,
+    print_comparison,
+)
 
 INPUTS = ((0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0))
 TARGETS = (0.0, 1.0, 1.0, 0.0)
@@ -175,9 +181,7 @@ def compare(options: Options) -> Report:
 
 def main() -> int:
     """Print the comparison; 0 when every figure matches, else 1."""
-    result = compare(Options())
-    print(format_report(result))
-    return 0 if result.ok else 1
+    return print_comparison(compare)
 
 
 if __name__ == "__main__":
