@@ -10,6 +10,7 @@ a = 2, a.grad goes 32 -> 96).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from micrograd_lite.errors import GraphError
@@ -46,7 +47,7 @@ def topo_order(root: Value) -> list[Value]:
                 if a not in state:
                     push(a)
             else:
-                for p in reversed(b.inputs):  # type: ignore[union-attr]  # b is a Fan here
+                for p in reversed(node.inputs):  # a fan node
                     if p not in state:
                         push(p)
         elif not placed:
@@ -71,6 +72,8 @@ def interior_order(root: Value) -> list[Value]:
     order: list[Value] = []
     stack = [root]
     push, pop, place = stack.append, stack.pop, order.append
+    done: set[int] = set()  # ids of fan nodes' input tuples that need no more pushes
+    done_add = done.add
     try:
         while stack:
             node = pop()
@@ -81,20 +84,58 @@ def interior_order(root: Value) -> list[Value]:
                 node.grad = placed
                 place(node)
                 continue
-            node.grad = entered
-            push(node)
             a = node._a
             if a is not None:
                 b: Value | None = node._b  # type: ignore[assignment]  # a Value when a is set
                 # `_rule is not None`: made by an op, not a leaf (one slot load instead of two)
-                if b is not None and b._rule is not None and b.grad is not placed:
-                    push(b)
-                if a._rule is not None and a.grad is not placed:
-                    push(a)
-            else:
-                for p in reversed(node._b.inputs):  # type: ignore[union-attr]  # a Fan here
+                push_b = b is not None and b._rule is not None and b.grad is not placed
+                if push_b or (a._rule is not None and a.grad is not placed):
+                    node.grad = entered
+                    push(node)  # popped again once all inputs above it are placed
+                    if push_b:
+                        push(b)  # type: ignore[arg-type]  # push_b: b is a Value
+                    if a._rule is not None and a.grad is not placed:
+                        push(a)
+                else:  # no input to wait for: placed now, as it would be when popped next
+                    node.grad = placed
+                    place(node)
+                continue
+            node.grad = entered
+            push(node)
+            start = len(stack)
+            # a fan node: push its inputs in reverse operand order, as above
+            first: tuple[Value, ...] = node._b  # type: ignore[assignment]
+            second: tuple[Value, ...] = node._da[0]  # type: ignore[index]
+            # A tuple whose inputs needed no push once never needs one again in this walk
+            # (leaves stay leaves, placed stays placed). Nodes share their tuples: a
+            # Neuron's weights across samples, a Layer's inputs across its neurons.
+            first_done = id(first) in done
+            height = len(stack)
+            n = len(second)
+            bias_last = n and len(first) > n  # affine's (w..., bias), (x...)
+            if bias_last and not first_done:
+                p = first[n]
+                if p._rule is not None and p.grad is not placed:
+                    push(p)
+            first_pushes = len(stack) - height
+            if id(second) not in done:
+                height = len(stack)
+                for p in reversed(second):
                     if p._rule is not None and p.grad is not placed:
                         push(p)
+                if len(stack) == height:
+                    done_add(id(second))
+            if not first_done:
+                height = len(stack)
+                for p in islice(reversed(first), 1, None) if bias_last else reversed(first):
+                    if p._rule is not None and p.grad is not placed:
+                        push(p)
+                if first_pushes == 0 and len(stack) == height:
+                    done_add(id(first))
+            if len(stack) == start:  # no input to wait for: place it now
+                pop()
+                node.grad = placed
+                place(node)
     finally:
         for node in order:
             node.grad = 0.0
@@ -115,16 +156,26 @@ def backward(root: Value) -> None:
         a = node._a
         g = node.grad
         if a is not None:
+            if g == 0.0 and node._da - node._da == 0.0 and node._db - node._db == 0.0:
+                continue  # finite local derivatives times a zero grad: zeros (see below)
             a.grad += node._da * g
             b = node._b
             if b is not None:
                 b.grad += node._db * g  # type: ignore[union-attr]  # b is a Value when a is set
-        else:
-            fan = node._b
-            local = fan.local_grads  # type: ignore[union-attr]  # a Fan when a is None
+        else:  # a fan node: inputs `_b`, then `_da[0]`; local derivatives `_da[1]`, `_db`
+            local: tuple[float, ...] | None = node._db  # type: ignore[assignment]
             if local is None:
                 raise opaque_node_error(node)
-            for p, d in zip(fan.inputs, local, strict=True):  # type: ignore[union-attr]
+            if g == 0.0 and node.data - node.data == 0.0:
+                # Nothing to send: a finite affine result means every w_i*x_i is finite, so
+                # each local derivative is, and each term d*g is a zero. Adding a zero leaves
+                # a gradient as it is (an interior grad is never -0.0), so skip the loops, as
+                # hand-written backprop skips a dead relu. Typically most of a ReLU net.
+                continue
+            pair: tuple[tuple[Value, ...], tuple[float, ...]] = node._da  # type: ignore[assignment]
+            for p, d in zip(node._b, pair[1], strict=True):  # type: ignore[arg-type]
+                p.grad += d * g
+            for p, d in zip(pair[0], local, strict=True):
                 p.grad += d * g
 
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from operator import is_
+from typing import Any, Protocol, cast
 
+from micrograd_lite import anomaly
 from micrograd_lite.errors import OperandTypeError, ShapeError, describe
-from micrograd_lite.value import Number, Value, as_float
+from micrograd_lite.value import Number, Value, affine_nodes, as_float
 
 
 class UniformSource(Protocol):
@@ -64,6 +66,9 @@ class Module:
 
     def parameters(self) -> list[Value]:
         return []
+
+
+_Tuples = tuple[list[Value], Value | None, tuple[Value, ...], tuple[Value, ...], list[Any]]
 
 
 class Neuron(Module):
@@ -117,8 +122,11 @@ class Neuron(Module):
         if self.fused:
             act = Value.affine(self.w, xs, self.b)
         else:  # micrograd's graph: one * and one + per input, summed from the bias
-            start: Value | float = self.b if self.b is not None else 0.0
-            act = sum((wi * xi for wi, xi in zip(self.w, xs, strict=True)), start)  # type: ignore[assignment]
+            # sum((wi * xi for ...), start) spelt out: the same nodes, without a generator
+            total: Value | float = self.b if self.b is not None else 0.0
+            for wi, xi in zip(self.w, xs, strict=True):
+                total = total + wi * xi
+            act = total  # type: ignore[assignment]
         return act if self._act is None else self._act(act)
 
     def parameters(self) -> list[Value]:
@@ -161,9 +169,13 @@ class Layer(Module):
                 kwargs["bias"] = as_float(biases[i], "Layer: bias")
             row = None if weights is None else weights[i]
             self.neurons.append(Neuron(nin, weights=row, rng=source, **kwargs))
+        self._plan: _Plan | None = None
 
     def __call__(self, x: Inputs) -> Value | list[Value]:
-        out = [n(x) for n in self.neurons]
+        if (type(x) is list or type(x) is tuple) and not anomaly.is_enabled():
+            out = _fire(self, x)
+        else:
+            out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
     def parameters(self) -> list[Value]:
@@ -231,6 +243,79 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+
+
+def _fire(layer: Layer, x: list[Value | Number] | tuple[Value | Number, ...]) -> list[Value]:
+    """`[n(x) for n in layer.neurons]`, node for node, in one pass: the inputs' tuple and data
+    are made once for all neurons, and each neuron's weights (and, while they hold the same
+    floats, their data) are kept in tuples from call to call (see `_Plan`)."""
+    neurons = layer.neurons
+    for v in x:
+        if type(v) is not Value:  # a number: each neuron lifts its own leaf (as micrograd)
+            return [n(x) for n in neurons]
+    plan = layer._plan
+    if plan is None or not plan.fits(neurons, len(x)):
+        plan = layer._plan = _Plan.of(neurons, len(x))
+        if plan is None:
+            return [n(x) for n in neurons]
+    xs = cast(tuple[Value, ...], tuple(x))
+    out = affine_nodes(plan.rows(), xs, tuple([v.data for v in xs]))
+    for k, act in plan.other_acts:  # activations other than relu and linear
+        out[k] = act(out[k])
+    return out
+
+
+class _Plan:
+    """What a Layer of fused Neurons reuses between calls: per neuron its weights as a tuple
+    (and with the bias), and the weights' data as a tuple until some weight's data changes.
+    `fits` checks that the neurons, their weight lists, biases and settings are still those."""
+
+    def __init__(self, neurons: list[Neuron], n_in: int) -> None:
+        self.neurons = list(neurons)
+        self.n_in = n_in
+        self.keys = [(n.w, list(n.w), n.b, n._act) for n in neurons]
+        self.shapes: list[tuple[tuple[Value, ...], tuple[Value, ...], bool]] = []
+        self.other_acts: list[tuple[int, Callable[[Value], Value]]] = []
+        for k, n in enumerate(neurons):
+            ws = tuple(n.w)
+            self.shapes.append((ws, ws if n.b is None else (*ws, n.b), n._act is _relu))
+            if n._act is not None and n._act is not _relu:
+                self.other_acts.append((k, n._act))
+        self.weights = [w for ws, _, _ in self.shapes for w in ws]
+        self.data: list[float] | None = None
+        self.cached: list[tuple[tuple[Value, ...], tuple[Value, ...], tuple[float, ...], bool]]
+        self.cached = []
+
+    @staticmethod
+    def of(neurons: list[Neuron], n_in: int) -> _Plan | None:
+        for n in neurons:
+            if type(n) is not Neuron or not n.fused or len(n.w) != n_in:
+                return None  # a subclass, the unfused graph, or a shape error to report
+        return _Plan(neurons, n_in)
+
+    def fits(self, neurons: list[Neuron], n_in: int) -> bool:
+        if n_in != self.n_in or neurons != self.neurons:  # identity: Values' == is `is`
+            return False
+        for n, (w, seen, b, act) in zip(neurons, self.keys, strict=True):
+            if n.w is not w or n.w != seen or n.b is not b or n._act is not act or not n.fused:
+                return False
+        return True
+
+    def rows(self) -> list[tuple[tuple[Value, ...], tuple[Value, ...], tuple[float, ...], bool]]:
+        data = [w.data for w in self.weights]
+        old = self.data
+        # equal floats have equal bits, except 0.0 == -0.0 (NaN never equals: it rebuilds)
+        if data != old or (0.0 in data and not all(map(is_, data, old))):
+            self.data = data
+            self.cached = []
+            k = 0
+            for ws, wsb, relu in self.shapes:
+                self.cached.append((ws, wsb, tuple(data[k : k + len(ws)]), relu))
+                k += len(ws)
+        return self.cached
+
+
+_relu = Value.relu
 
 
 def _as_inputs(x: Inputs, nin: int, who: str) -> Sequence[Value | Number]:

@@ -15,15 +15,21 @@ operand order) and `local_grads` (floats, same order). The chain rule then needs
 
 Memory: a node is one GC-tracked object (slots, no per-node dict, tuple or closure) of 96 bytes
 plus its result float. Unary and binary nodes keep their inputs and local derivatives in fixed
-slots; only nodes with many inputs (the fused neuron) hold them in a `Fan`.
+slots. A node with many inputs (the fused neuron, `affine`) keeps two tuples of inputs and one
+of local derivatives in those slots: its weights (and bias), which a Neuron reuses from call to
+call, and its inputs, which all neurons of a Layer share; the local derivatives are floats only,
+so the collector stops tracking those. An affine node is thus one tracked object, as any node.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import decimal
+import functools
 import math
 import numbers
+import sys
 from collections.abc import Iterator, Sequence
 from operator import mul as _mul
 from typing import TypeAlias
@@ -90,23 +96,6 @@ def as_float(x: object, where: str) -> float:
         raise OpOverflowError(f"{where}: {describe(x)} is too large for a float") from None
 
 
-class Fan:
-    """Inputs and local derivatives of a node with more than two inputs (the fused neuron).
-
-    `local_grads` is None for a node built with micrograd's `Value(data, _children, _op)`: its
-    derivatives are unknown, and backward() says so instead of guessing.
-    """
-
-    __slots__ = ("inputs", "local_grads", "name")
-
-    def __init__(
-        self, inputs: tuple[Value, ...], local_grads: tuple[float, ...] | None, name: str
-    ) -> None:
-        self.inputs = inputs
-        self.local_grads = local_grads
-        self.name = name
-
-
 class Value:
     """A scalar in a computation graph: `data`, `grad` (dL/d this, after `backward()`), `label`.
 
@@ -114,8 +103,15 @@ class Value:
     other node comes from an op. micrograd's signature `Value(data, _children, _op)` is kept.
     """
 
-    # _a, _b: the inputs of a unary/binary node (None for a leaf; _b a Fan for many inputs).
-    # _da, _db: d(self)/d(_a), d(self)/d(_b), computed in the forward pass.
+    # A unary/binary node: _a, _b its inputs (_b None for unary), _da, _db = d(self)/d(_a),
+    # d(self)/d(_b), computed in the forward pass. A leaf: _rule None, _a and _b None.
+    # A fan node (affine, or micrograd's opaque node): _a None; _b a tuple of inputs (affine:
+    # the weights, then the bias); _da a pair (more inputs, d(self)/d(each of _b)) (affine: the
+    # xs and their data, + 1.0 for the bias); _db d(self)/d(each of the more inputs) (affine:
+    # the weights' data), None for an opaque node. Each tuple is shared where it can be: a
+    # Neuron's weights (and, within a step, their data) across calls, a Layer's inputs across
+    # its neurons. The annotations give the unary/binary types, which the hot paths use; the
+    # fan paths read the tuples through `_fan()`.
     __slots__ = ("data", "grad", "label", "_rule", "_a", "_b", "_da", "_db")  # noqa: RUF023
 
     data: float
@@ -123,7 +119,7 @@ class Value:
     label: str
     _rule: Op | None
     _a: Value | None
-    _b: Value | Fan | None
+    _b: Value | tuple[Value, ...] | None
     _da: float
     _db: float
 
@@ -147,8 +143,10 @@ class Value:
                     raise OperandTypeError(
                         f"Value: _children must be Values, got {describe(child)}"
                     )
-            self._b = Fan(children, None, _op)
-            self._rule = OPAQUE
+            self._b = children
+            self._da = ((), ())  # type: ignore[assignment]  # a fan node: see __slots__
+            self._db = None  # type: ignore[assignment]  # derivatives unknown
+            self._rule = _opaque(_op)
 
     # -- reading the graph -------------------------------------------------------------------
 
@@ -158,7 +156,13 @@ class Value:
         a, b = self._a, self._b
         if a is not None:
             return (a,) if b is None else (a, b)  # type: ignore[return-value]
-        return b.inputs if isinstance(b, Fan) else ()
+        if b is None:
+            return ()
+        first, second, _, _ = _fan(self)
+        n = len(second)
+        if len(first) == n:
+            return first + second
+        return first[:n] + second + first[n:]  # affine: (w..., x..., bias)
 
     @property
     def local_grads(self) -> tuple[float, ...]:
@@ -166,11 +170,15 @@ class Value:
         a, b = self._a, self._b
         if a is not None:
             return (self._da,) if b is None else (self._da, self._db)
-        if isinstance(b, Fan):
-            if b.local_grads is None:
-                raise _backward.opaque_node_error(self)
-            return b.local_grads
-        return ()
+        if b is None:
+            return ()
+        first, second, local1, local2 = _fan(self)
+        if local2 is None:
+            raise _backward.opaque_node_error(self)
+        n = len(second)
+        if len(first) == n:
+            return local1 + local2
+        return local1[:n] + local2 + local1[n:]  # (x..., w..., 1.0), as inputs
 
     @property
     def rule(self) -> Op | None:
@@ -181,10 +189,7 @@ class Value:
     def op(self) -> str:
         """The name of the op that made this node: '+', '*', 'ReLU', '**2', ... ('' for a leaf)."""
         rule = self._rule
-        if rule is None:
-            return ""
-        b = self._b
-        return b.name if rule is OPAQUE and isinstance(b, Fan) else rule.name
+        return "" if rule is None else rule.name
 
     @property
     def _op(self) -> str:  # micrograd's name for `op`
@@ -337,28 +342,15 @@ class Value:
         """One node for `bias + w_1*x_1 + ... + w_n*x_n`, summed left to right from the bias.
 
         Gives the same floats as micrograd's `sum((wi*xi for ...), b)` with 2n binary nodes:
-        d/dw_i = x_i, d/dx_i = w_i, d/db = 1.
+        d/dw_i = x_i, d/dx_i = w_i, d/db = 1. Its inputs are (w_1..w_n, x_1..x_n[, b]).
         """
         if len(weights) != len(xs):
             raise ShapeError(f"affine: {len(weights)} weights but {len(xs)} inputs")
-        xv = [x if type(x) is Value else _lift(x, AFFINE) for x in xs]
-        wd = [w.data for w in weights]
-        xd = [x.data for x in xv]
-        total = 0.0 if bias is None else bias.data
-        for product in map(_mul, wd, xd):  # left to right, one rounding per step, as sum()
-            total += product
-        if bias is None:
-            fan = Fan((*weights, *xv), (*xd, *wd), AFFINE.name)
-        else:
-            fan = Fan((*weights, *xv, bias), (*xd, *wd, 1.0), AFFINE.name)
-        out = _new(Value)
-        out.data = total
-        out.grad = 0.0
-        out.label = ""
-        out._rule = AFFINE
-        out._a = None
-        out._b = fan
-        return out
+        xv = tuple([x if type(x) is Value else _lift(x, AFFINE) for x in xs])
+        ws = tuple(weights)
+        wsb = ws if bias is None else (*ws, bias)
+        wd = tuple([w.data for w in ws])
+        return affine_node(ws, wsb, xv, tuple([x.data for x in xv]), wd)
 
     # -- comparisons and truth (plain bools of `data`; refused while tracing) -----------------
 
@@ -387,6 +379,7 @@ class Value:
 
 
 _new = object.__new__
+_init = Value.__init__
 
 # The methods that make nodes, so `detect_anomaly()` can wrap each one while it is active.
 NODE_MAKERS = (
@@ -425,8 +418,117 @@ def _node(data: float, rule: Op, a: Value, b: Value | None, da: float, db: float
     return out
 
 
+# Python < 3.12 sums floats left to right with one rounding per step, as `+=` in a loop does;
+# 3.12's sum() compensates (fewer roundings: other bits), so there the loop is spelt out.
+if sys.version_info < (3, 12):
+    _plain_sum = sum
+else:  # pragma: no cover - exercised on 3.12+
+
+    def _plain_sum(terms: Iterator[float], start: float) -> float:
+        total = start
+        for term in terms:
+            total += term
+        return total
+
+
+def affine_node(
+    ws: tuple[Value, ...],
+    wsb: tuple[Value, ...],
+    xs: tuple[Value, ...],
+    xd: tuple[float, ...],
+    wd: tuple[float, ...],
+) -> Value:
+    """The node `Value.affine(ws, xs, bias)` makes, from tuples: weights `ws`; `wsb` = ws, then
+    the bias if any; inputs `xs` and their data `xd`; the weights' data `wd`."""
+    return affine_nodes([(ws, wsb, wd, False)], xs, xd)[0]
+
+
+def affine_nodes(
+    rows: Sequence[tuple[tuple[Value, ...], tuple[Value, ...], tuple[float, ...], bool]],
+    xs: tuple[Value, ...],
+    xd: tuple[float, ...],
+) -> list[Value]:
+    """One affine node per row `(ws, wsb, wd, relu)`, all on the inputs `xs` (data `xd`), as
+    `Value.affine(ws, xs, bias)` makes it (`wsb` = ws, then the bias if any; `wd` = the
+    weights' data), followed by the node `.relu()` makes of it when `relu` is set.
+
+    What `nn.Layer` runs: its neurons share one tuple of inputs and of their data, and each
+    reuses its weight tuples from call to call, so a neuron adds two GC-tracked objects (the
+    affine and relu nodes). tests/test_perf_invariants.py proves the nodes equal the methods'.
+    """
+    plain = (xs, xd)  # the inputs, and d/dw_i = x_i
+    biased = (xs, (*xd, 1.0))  # ..., and d/db = 1
+    xset = set(xs)  # to spot a bias that is also an input (Values hash by identity)
+    out: list[Value] = []
+    append = out.append
+    for ws, wsb, wd, relu in rows:
+        node = _new(Value)
+        node.grad = 0.0
+        node.label = ""
+        node._rule = AFFINE
+        node._a = None
+        node._db = wd  # type: ignore[assignment]  # a fan node: see Value.__slots__
+        if wsb is ws:  # no bias: inputs (w..., x...)
+            node.data = total = _plain_sum(map(_mul, wd, xd), 0.0)
+            node._b = ws
+            node._da = plain  # type: ignore[assignment]
+        else:
+            bias = wsb[-1]
+            node.data = total = _plain_sum(map(_mul, wd, xd), bias.data)
+            if bias not in xset:  # stored as (w..., bias), (x...): `inputs` reorders them
+                node._b = wsb
+                node._da = biased  # type: ignore[assignment]
+            else:  # the bias is also an x: keep (w..., x..., b), the order backward() adds in
+                node._b = (*ws, *xs, bias)
+                node._da = ((), (*xd, *wd, 1.0))  # type: ignore[assignment]
+                node._db = ()  # type: ignore[assignment]
+        if not relu:
+            append(node)
+            continue
+        act = _new(Value)  # as Value.relu
+        act.data = a = 0.0 if total < 0.0 else total
+        act.grad = 0.0
+        act.label = ""
+        act._rule = RELU
+        act._a = node
+        act._b = None
+        act._da = 1.0 if a > 0.0 else 0.0
+        act._db = 0.0
+        append(act)
+    return out
+
+
+def _fan(
+    node: Value,
+) -> tuple[tuple[Value, ...], tuple[Value, ...], tuple[float, ...], tuple[float, ...] | None]:
+    """A fan node's inputs `_b`, more inputs, and their local derivatives (`Value.__slots__`)."""
+    pair: tuple[tuple[Value, ...], tuple[float, ...]] = node._da  # type: ignore[assignment]
+    return node._b, pair[0], pair[1], node._db  # type: ignore[return-value]
+
+
+def _opaque(name: str) -> Op:
+    """The rule of a node built with `Value(data, _children, _op)`: OPAQUE, named `_op`."""
+    if type(name) is str:
+        return _opaque_named(name)
+    return dataclasses.replace(OPAQUE, name=name)  # whatever micrograd code passed, kept
+
+
+@functools.lru_cache(maxsize=256)
+def _opaque_named(name: str) -> Op:
+    return dataclasses.replace(OPAQUE, name=name)
+
+
 def _lift(x: object, op: Op) -> Value:
     """An operand as a Value: a Value as is, a real number as a new leaf, anything else refused."""
+    if type(x) is float and Value.__init__ is _init:  # the common case: Value(x), inline
+        leaf = _new(Value)  # (unless detect_anomaly() has wrapped __init__ to check data)
+        leaf.data = x
+        leaf.grad = 0.0
+        leaf.label = ""
+        leaf._rule = None
+        leaf._a = None
+        leaf._b = None
+        return leaf
     if isinstance(x, Value):
         return x
     if isinstance(x, bool) or not isinstance(x, numbers.Real | decimal.Decimal):
