@@ -132,6 +132,36 @@ def _contribution_template(op: Op, index: int, numpy: bool = False) -> str:
     return ast.unparse(dialect(_times_g(_parse(op.local[index]))))
 
 
+# Per-op lookups keyed by the op's identity: an Op is a dataclass whose hash walks all its
+# fields, too slow to take once per node of a 65k-op graph. Each entry keeps its op alive.
+_by_op: dict[tuple[int, int, bool], tuple[Op, Any]] = {}
+
+
+def _forward_of(op: Op, numpy: bool) -> str:
+    hit = _by_op.get((id(op), -1, numpy))
+    if hit is None or hit[0] is not op:
+        hit = _by_op[(id(op), -1, numpy)] = (op, _forward_template(op, numpy))
+    return hit[1]
+
+
+def _contribution_of(op: Op, index: int, numpy: bool) -> str:
+    hit = _by_op.get((id(op), index, numpy))
+    if hit is None or hit[0] is not op:
+        hit = _by_op[(id(op), index, numpy)] = (op, _contribution_template(op, index, numpy))
+    return hit[1]
+
+
+def _plain_terms(op: Op) -> tuple[bool, ...]:
+    """For each input of `op`: is its gradient term just the consumer's (a local of 1)?"""
+    hit = _by_op.get((id(op), -2, False))
+    if hit is None or hit[0] is not op:
+        plain: tuple[bool, ...] = ()  # affine: every term has a partner factor
+        if op is not AFFINE:
+            plain = tuple(_contribution_template(op, i) == _G for i in range(op.arity))
+        hit = _by_op[(id(op), -2, False)] = (op, plain)
+    return hit[1]
+
+
 @functools.cache
 def _check_templates(op: Op) -> tuple[str, ...]:
     """Each domain check as the condition under which it fails."""
@@ -269,7 +299,7 @@ def _forward(step: Step, numpy: bool) -> str:
         # left to right from the bias, as Value.affine sums: the same floats
         return " + ".join([start, *(f"{w} * {x}" for w, x in zip(ws, xs, strict=True))])
     a, b = (*step.operands, "")[:2]
-    return _fill(_forward_template(step.op, numpy), a, b)
+    return _fill(_forward_of(step.op, numpy), a, b)
 
 
 def _term(step: Step, term: Contribution, g: str, numpy: bool) -> str:
@@ -281,7 +311,7 @@ def _term(step: Step, term: Contribution, g: str, numpy: bool) -> str:
         partner = step.operands[i + n] if i < n else step.operands[i - n]
         return f"{partner} * {g}"
     a, b = (*step.operands, "")[:2]
-    return _fill(_contribution_template(step.op, term.index, numpy), a, b, step.out, g)
+    return _fill(_contribution_of(step.op, term.index, numpy), a, b, step.out, g)
 
 
 # -- tracing -------------------------------------------------------------------------------------
@@ -313,12 +343,17 @@ class _Names:
             self.used.add(wanted)
             self.used.add(_grad_name(wanted))
             return wanted
+        return self.fresh()
+
+    def fresh(self) -> str:
+        """The next free v1, v2, ..."""
+        used = self.used
         while True:
             self.counter += 1
             name = f"v{self.counter}"
-            if name not in self.used:
-                self.used.add(name)
-                self.used.add(_grad_name(name))
+            if name not in used:
+                used.add(name)
+                used.add(f"g_{name}")
                 return name
 
 
@@ -362,7 +397,7 @@ def trace(
             f"{where}: the function must return a Value (the quantity to differentiate), "
             f"got {type(out).__name__}"
         )
-    arg_index = {id(v): i for i, v in enumerate(args)}
+    arg_set = set(args)
     wanted_grads = list(range(len(args))) if wrt is None else list(wrt)
     for i in wanted_grads:
         if not 0 <= i < len(args) or wanted_grads.count(i) > 1:
@@ -373,25 +408,30 @@ def trace(
     differentiated = [args[i] for i in wanted_grads]
     order = interior_order(out)  # the very order backward() uses, so sums round alike
 
-    var: dict[int, str] = {id(v): n for v, n in zip(args, arg_names, strict=True)}
-    live: set[int] = {id(v) for v in differentiated}  # nodes whose gradient reaches one
+    # Values as keys: they hash and compare by identity, and are all alive until we return
+    var: dict[Value, str] = dict(zip(args, arg_names, strict=True))
+    live: set[Value] = set(differentiated)  # nodes whose gradient reaches one
     steps: list[Step] = []
     step_inputs: list[tuple[Value, ...]] = []
+    fresh = names.fresh
     for node in order:
         op = node._rule
         if op is None or (op is AFFINE) != (node._a is None):
             raise opaque_node_error(node)
         inputs = node.inputs
         operands = []
+        reaches = False
         for p in inputs:
-            name = var.get(id(p))
+            name = var.get(p)
             if name is None:  # a leaf that is not an argument: a constant
                 name = _literal(p.data)
             operands.append(name)
-        if any(id(p) in live for p in inputs):
-            live.add(id(node))
-        name = names.take(node.label) if node.label else names.take("")
-        var[id(node)] = name
+            if p in live:
+                reaches = True
+        if reaches:
+            live.add(node)
+        name = names.take(node.label) if node.label else fresh()
+        var[node] = name
         steps.append(Step(name, op, tuple(operands)))
         step_inputs.append(inputs)
         if op.checks:
@@ -399,38 +439,40 @@ def trace(
 
     # A gradient that is one term equal to its consumer's (d(a+b)/da = 1) is that consumer's
     # variable under another name: no line for it (fewer lines to compile and to run).
-    uses: dict[int, int] = {}
+    uses: dict[Value, int] = {}
     for k, node in enumerate(order):
-        if id(node) in live:
+        if node in live:
             for p in step_inputs[k]:
-                if id(p) in live:
-                    uses[id(p)] = uses.get(id(p), 0) + 1
-    gname: dict[int, str] = {}
+                if p in live:
+                    uses[p] = uses.get(p, 0) + 1
+    gname: dict[Value, str] = {}
     if order:
-        gname[id(out)] = _grad_name(var[id(out)])
+        gname[out] = _grad_name(var[out])
     terms: list[Contribution] = []
-    started: set[int] = set()
+    started: set[Value] = set()
     for k in range(len(order) - 1, -1, -1):
         node = order[k]
-        if id(node) not in live:
+        if node not in live:
             continue  # nothing it sends back reaches an argument
-        g = gname[id(node)]
+        g = gname[node]
         op = steps[k].op
+        plain = _plain_terms(op)
         for i, p in enumerate(step_inputs[k]):
-            if id(p) not in live:
+            if p not in live:
                 continue
-            first = id(p) not in started
-            started.add(id(p))
-            plain = op is not AFFINE and _contribution_template(op, i) == _G
-            if plain and uses[id(p)] == 1 and id(p) not in arg_index:
-                gname[id(p)] = g
+            first = p not in started
+            started.add(p)
+            if plain and plain[i] and uses[p] == 1 and p not in arg_set:
+                gname[p] = g
                 continue
-            target = gname.setdefault(id(p), _grad_name(var[id(p)]))
+            target = gname.get(p)
+            if target is None:
+                target = gname[p] = _grad_name(var[p])
             terms.append(Contribution(target, first, k, i, g))
 
     root_arg = next((i for i, v in enumerate(differentiated) if v is out), None)
-    grads = tuple(gname.get(id(v)) for v in differentiated)
-    result = var.get(id(out)) or _literal(out.data)
+    grads = tuple(gname.get(v) for v in differentiated)
+    result = var.get(out) or _literal(out.data)
     seeded = _grad_name(result) if order else None
     return Program(tuple(arg_names), tuple(steps), tuple(terms), grads, result, seeded, root_arg)
 
@@ -484,9 +526,12 @@ def _elide(full: str, n_ops: int, keep: int = 12) -> str:
 
 
 def _batch(program: Program, cache: dict[str, Any], *arrays: Any) -> tuple[Any, tuple[Any, ...]]:
-    from micrograd_lite.compile_batch import run_batch  # numpy is optional: imported on use
+    run = cache.get("run")
+    if run is None:
+        from micrograd_lite.compile_batch import run_batch  # numpy is optional: on first use
 
-    return run_batch(program, cache, arrays)
+        run = cache["run"] = run_batch
+    return run(program, cache, arrays)
 
 
 @functools.lru_cache(maxsize=1)

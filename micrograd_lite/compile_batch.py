@@ -115,9 +115,19 @@ def run_batch(
     fn = cache.get("fn")
     if fn is None:
         fn = cache["fn"] = build_batch(program)
-    xs = [np.asarray(a, dtype=np.float64) for a in arrays]
-    shape = np.broadcast_shapes(*(x.shape for x in xs))
+    # a Python float broadcasts as it is (and faster than a 0-d array); anything else becomes
+    # an array of float64
+    xs: list[Any] = [a if type(a) is float else np.asarray(a, dtype=np.float64) for a in arrays]
+    shape = np.broadcast_shapes(*[x.shape for x in xs if type(x) is not float])
     with np.errstate(all="ignore"):
         value, grads = fn(*xs)
-    out = np.broadcast_to(np.asarray(value, dtype=np.float64), shape).copy()
-    return out, tuple(np.broadcast_to(np.asarray(g, dtype=np.float64), shape).copy() for g in grads)
+    # One copy of each result, into one block: no two results share memory (the generated
+    # code may return one array under two names), and a scalar one is broadcast over the batch
+    out = np.empty((1 + len(grads), *shape))
+    out[0] = value
+    if all(type(g) is np.ndarray and g.shape == shape for g in grads):
+        out[1:] = grads  # one numpy call when every gradient is a full array (the usual case)
+    else:  # some are scalars or smaller: broadcast each (a bare sequence would broadcast
+        for i, g in enumerate(grads, 1):  # along the wrong axis)
+            out[i] = g
+    return out[0, ...], tuple(out[i, ...] for i in range(1, len(out)))  # arrays, even 0-d
