@@ -7,7 +7,8 @@ Bytes per op node are measured with tracemalloc before backward (everything the 
 nodes, their floats, lifted constants), in a separate run from the timing. After the graph is
 dropped, gc.collect() must find nothing: a graph without reference cycles is freed by refcounts.
 micrograd 0.1.0's recursive topological sort raises RecursionError past ~1,000 nodes, so for it
-only forward time and memory are measured (backward where the chain is short enough).
+only forward time and memory are measured on long chains; both engines then run forward and
+backward on many 400-step chains, a depth micrograd survives.
 
 Usage: python benchmarks/bench_chain.py [--tiny] [--sizes 1000000,10000000] [--gc plain|off]
 """
@@ -82,6 +83,25 @@ def run(Value: Any, name: str, n: int, *, backward: bool) -> dict[str, float]:
     }
 
 
+def short_chains(engines: list[tuple[str, Any]], steps: int, reps: int) -> None:
+    """Forward + backward of many chains short enough for micrograd's recursive sort."""
+    print(f"\n{reps} chains of {steps} steps each (micrograd's recursion survives this depth):")
+    for name, (build, ops) in CHAINS.items():
+        for engine, Value in engines:
+            x, y = build(Value, steps)  # warm-up
+            y.backward()
+            gc.collect()
+            t0 = time.perf_counter()
+            for _ in range(reps):
+                x, y = build(Value, steps)
+                y.backward()
+            dt = time.perf_counter() - t0
+            print(
+                f"  {engine:<11}{name:<11}{dt / (reps * steps * ops) * 1e9:8.0f} ns/op "
+                f"forward + backward  d y/d x = {x.grad:.6g}"
+            )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tiny", action="store_true", help="10,000-step chains: a smoke run")
@@ -126,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
                     f"{total:9.2f}{total / r['ops'] * 1e9:8.0f}{mem:7.0f}{int(r['cycles']):>9}"
                     f"  {r['grad']:.6g}"
                 )
+    engines: list[tuple[str, Any]] = [("lite", Lite)]
+    if Micro is not None:
+        engines.append(("micrograd", Micro))
+    short_chains(engines, 400, 20 if args.tiny else 250)
     gc.enable()
     return 0
 

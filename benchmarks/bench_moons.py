@@ -103,14 +103,16 @@ class Batch(Compiled):
         self.p = list(flat)
         if self.cf is None:
             t0 = time.perf_counter()
-            self.cf = lite_compile(self.sample_loss, [*self.p, 0.0, 0.0, 1.0])
+            # gradients of the parameters only (not of the data columns x0, x1, y)
+            wrt = range(len(self.p))
+            self.cf = lite_compile(self.sample_loss, [*self.p, 0.0, 0.0, 1.0], wrt=wrt)
             self.compile_seconds = time.perf_counter() - t0
 
     def step(self, lr: float) -> float:
         np = self.np
         values, grads = self.cf.batch(*self.p, *self.columns)
         p = np.array(self.p)
-        g = np.array(grads[: len(self.p)]).sum(axis=1) + (2.0 * A.ALPHA) * p
+        g = np.array(grads).sum(axis=1) + (2.0 * A.ALPHA) * p
         self.g = g.tolist()
         self.p = (p - lr * g).tolist()
         loss: float = float(values.sum()) + A.ALPHA * float(p @ p)
