@@ -38,13 +38,18 @@ ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
 Inputs = Sequence[Value | Number] | Value | Number
 
 
-def pick_rng(seed: int | None, rng: UniformSource | None) -> UniformSource:
-    """The source of initial weights: `rng`, else `random.Random(seed)`, else global `random`."""
+def pick_rng(seed: int | random.Random | None, rng: UniformSource | None) -> UniformSource:
+    """The source of initial weights: `rng`, else `random.Random(seed)` (or `seed` itself when
+    it is a `random.Random`), else the global `random`."""
     if seed is not None and rng is not None:
         raise ValueError("give seed= or rng=, not both")
     if rng is not None:
         return rng
+    if isinstance(seed, random.Random):
+        return seed
     if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise OperandTypeError(f"seed must be an int or a random.Random, got {describe(seed)}")
         return random.Random(seed)
     return random  # the module itself: micrograd draws from the global generator
 
@@ -84,18 +89,18 @@ class Neuron(Module):
     def __init__(
         self,
         nin: int,
-        nonlin: bool = True,
+        nonlin: bool | str = True,
         *,
         activation: str | None = None,
         bias: bool | float = True,
         weights: Sequence[Number] | None = None,
-        seed: int | None = None,
+        seed: int | random.Random | None = None,
         rng: UniformSource | None = None,
         fused: bool = True,
     ) -> None:
         nin = _count(nin, "Neuron: nin (the number of inputs)")
-        if activation is None:
-            activation = "relu" if nonlin else "linear"
+        if activation is None:  # micrograd's switch; a name ("tanh", ...) is taken as activation
+            activation = nonlin if isinstance(nonlin, str) else "relu" if nonlin else "linear"
         if activation not in ACTIVATIONS:
             raise ValueError(
                 f"Neuron: unknown activation {activation!r}; choose one of {sorted(ACTIVATIONS)}"
@@ -151,7 +156,7 @@ class Layer(Module):
         *,
         weights: Sequence[Sequence[Number]] | None = None,
         biases: Sequence[Number] | None = None,
-        seed: int | None = None,
+        seed: int | random.Random | None = None,
         rng: UniformSource | None = None,
         **kwargs: Any,  # passed on to each Neuron: activation, nonlin, bias, fused
     ) -> None:
@@ -202,7 +207,7 @@ class MLP(Module):
         bias: bool = True,
         weights: Sequence[Sequence[Sequence[Number]]] | None = None,
         biases: Sequence[Sequence[Number]] | None = None,
-        seed: int | None = None,
+        seed: int | random.Random | None = None,
         rng: UniformSource | None = None,
         fused: bool = True,
     ) -> None:

@@ -132,3 +132,12 @@ def test_fused_and_unfused_mlp_training_give_the_same_floats() -> None:
                 p.data -= 0.1 * p.grad
         runs.append([p.data for p in model.parameters()])
     assert runs[0] == runs[1]
+
+
+def test_seed_may_be_a_random_instance_and_nonlin_an_activation_name() -> None:
+    a = MLP(2, [3, 1], seed=random.Random(9))
+    b = MLP(2, [3, 1], seed=9)
+    assert [p.data for p in a.parameters()] == [p.data for p in b.parameters()]
+    assert Neuron(1, nonlin="tanh", weights=[1.0])([0.5]).op == "tanh"
+    with pytest.raises(TypeError, match="type str"):
+        Neuron(2, seed="9")  # type: ignore[arg-type]
