@@ -85,7 +85,7 @@ def run(Value: Any, name: str, n: int, *, backward: bool) -> dict[str, float]:
 
 def short_chains(engines: list[tuple[str, Any]], steps: int, reps: int) -> None:
     """Forward + backward of many chains short enough for micrograd's recursive sort."""
-    print(f"\n{reps} chains of {steps} steps each (micrograd's recursion survives this depth):")
+    print(f"{reps} chains of {steps} steps each (micrograd's recursion survives this depth):")
     for name, (build, ops) in CHAINS.items():
         for engine, Value in engines:
             x, y = build(Value, steps)  # warm-up
@@ -126,30 +126,37 @@ def main(argv: list[str] | None = None) -> int:
     if args.gc == "off":
         gc.disable()
     print(f"python {sys.version.split()[0]}, gc mode '{args.gc}'")
+    engines: list[tuple[str, Any]] = [("lite", Lite)]
+    if Micro is not None:
+        engines.append(("micrograd", Micro))
+    # First, on a clean heap: freeing micrograd's millions of cyclic nodes below leaves the
+    # allocator in a state that slowed the next timings here by >10x (seen after 10^6 steps).
+    short_chains(engines, 400, 20 if args.tiny else 250)
+    print()
     print(
         f"{'engine':<11}{'chain':<11}{'steps':>10}{'ops':>10}{'fwd s':>8}{'bwd s':>8}"
         f"{'total s':>9}{'ns/op':>8}{'B/op':>7}{'cycles':>9}  d y/d x"
     )
-    for n in sizes:
-        for name, (build, ops) in CHAINS.items():
-            rows: list[tuple[str, Any, bool]] = [("lite", Lite, True)]
-            if Micro is not None and n <= args.micrograd_max:
-                rows.append(("micrograd", Micro, n <= 500))  # its recursion dies past ~1000
-            for engine, Value, do_backward in rows:
-                r = run(Value, name, n, backward=do_backward)
-                # tracemalloc triples the build time: bytes are measured up to 10^6 steps
-                mem = bytes_per_op(Value, build, n, ops) if n <= 1_000_000 else float("nan")
-                total = r["forward"] + (r["backward"] if do_backward else 0.0)
-                bwd = f"{r['backward']:8.2f}" if do_backward else f"{'n/a':>8}"
-                print(
-                    f"{engine:<11}{name:<11}{n:>10}{int(r['ops']):>10}{r['forward']:8.2f}{bwd}"
-                    f"{total:9.2f}{total / r['ops'] * 1e9:8.0f}{mem:7.0f}{int(r['cycles']):>9}"
-                    f"  {r['grad']:.6g}"
-                )
-    engines: list[tuple[str, Any]] = [("lite", Lite)]
-    if Micro is not None:
-        engines.append(("micrograd", Micro))
-    short_chains(engines, 400, 20 if args.tiny else 250)
+    rows: list[tuple[str, Any, int, str, Any, int, bool]] = []  # all of lite's rows first
+    for engine, Value in engines:
+        for n in sizes:
+            if engine == "micrograd" and n > args.micrograd_max:
+                continue
+            for name, (build, ops) in CHAINS.items():
+                # micrograd's recursive sort dies past ~1000 levels: forward only beyond 500
+                rows.append((engine, Value, n, name, build, ops, engine == "lite" or n <= 500))
+    # lite's rows, then micrograd's: lite never runs after micrograd's cycles are freed
+    for engine, Value, n, name, build, ops, do_backward in rows:
+        r = run(Value, name, n, backward=do_backward)
+        # tracemalloc triples the build time: bytes are measured up to 10^6 steps
+        mem = bytes_per_op(Value, build, n, ops) if n <= 1_000_000 else float("nan")
+        total = r["forward"] + (r["backward"] if do_backward else 0.0)
+        bwd = f"{r['backward']:8.2f}" if do_backward else f"{'n/a':>8}"
+        print(
+            f"{engine:<11}{name:<11}{n:>10}{int(r['ops']):>10}{r['forward']:8.2f}{bwd}"
+            f"{total:9.2f}{total / r['ops'] * 1e9:8.0f}{mem:7.0f}{int(r['cycles']):>9}"
+            f"  {r['grad']:.6g}"
+        )
     gc.enable()
     return 0
 
