@@ -91,8 +91,9 @@ def to_numpy(tree: ast.expr) -> ast.expr:
 NAMESPACE.update(logical_and=np.logical_and, logical_or=np.logical_or, logical_not=np.logical_not)
 
 
-def build_batch(program: Program) -> Any:
-    source = program.render(name="compiled", comments=False, numpy=True)
+def build_batch(program: Program, *, fold: bool | None = None) -> Any:
+    """The batch function for `program`; `fold` as in `Program.render` (default: big graphs)."""
+    source = program.render(name="compiled", comments=False, numpy=True, fold=fold)
     namespace: dict[str, Any] = dict(NAMESPACE)
     code = builtins.compile(source, f"<micrograd_lite.compile batch: {program.n_ops} ops>", "exec")
     exec(code, namespace)  # our own generated text, built from the op table's expressions

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from micrograd_lite import Value
 from micrograd_lite.backward import topo_order
-from micrograd_lite.compile import SOURCE_LIMIT, compile, trace
+from micrograd_lite.compile import SOURCE_LIMIT, build, compile, trace
 from micrograd_lite.errors import GraphError, TraceError
 
 Instr = tuple[str, int, int, float]
@@ -130,11 +130,14 @@ def test_replay_equals_eager_bit_for_bit(
         with pytest.raises(type(e)):
             eager(fn, traced)
         return
+    folded = build(trace(fn, traced), fold=True)  # what compile does for big graphs
     # at the traced point, and at a new point: the program does not depend on the trace's data
     for xs in (traced, data.draw(st.lists(floats, min_size=len(traced), max_size=len(traced)))):
         expected = outcome(lambda: eager(fn, xs))  # noqa: B023  # called at once
         got = outcome(lambda: cf(*xs))  # noqa: B023
         assert got == expected, (program, xs, cf.full_source)
+        got = outcome(lambda: folded(*xs))  # noqa: B023
+        assert got == expected, (program, xs, folded.full_source)
 
 
 def test_small_example_by_hand() -> None:
@@ -213,6 +216,17 @@ def test_labels_name_the_variables() -> None:
     assert "g_w = x * g_z" in cf.source  # g_v1 is g_z: d(a+b)/da = 1
 
 
+def test_a_label_shaped_like_a_gradient_name_keeps_its_own_variable() -> None:
+    def fn(x: Value) -> Value:
+        z = x * 3.0
+        z.label = "g_v2"  # once clashed with the gradient variable of the fresh name v2
+        return z * x * x
+
+    cf = compile(fn, [2.0])
+    assert "g_v2 = x * 3.0" in cf.source
+    assert cf(2.0) == eager(fn, [2.0]) == (24.0, (36.0,))
+
+
 def test_big_graph_source_is_elided() -> None:
     def chain(x: Value) -> Value:
         for _ in range(SOURCE_LIMIT + 1):
@@ -223,6 +237,35 @@ def test_big_graph_source_is_elided() -> None:
     assert "lines elided" in cf.source
     assert len(cf.full_source.splitlines()) > len(cf.source.splitlines())
     assert cf(2.0) == eager(chain, [2.0])
+
+
+def test_folded_source_pastes_values_read_once() -> None:
+    fn: Callable[..., Value] = lambda w, x, b: (w * x + b * x).tanh() * (w - (x + b))  # noqa: E731
+    args = [0.5, 2.0, 0.1]
+    cf = build(trace(fn, args), fold=True)
+    # the products and their sums are each read once, by ops whose local derivatives do not
+    # read them (tanh's reads its output, and `*` its inputs: those keep their lines); a
+    # pasted value is parenthesised only where Python would group it otherwise
+    assert "    v4 = tanh(w * x + b * x)" in cf.source
+    assert "    v6 = w - (x + b)" in cf.source
+    assert "    g_x = g_v5 + b * g_v3 + w * g_v3" in cf.source  # backward()'s order
+    assert cf(0.25, -3.0, 1.5) == compile(fn, args)(0.25, -3.0, 1.5)
+
+
+def test_folding_a_big_graph_bounds_nesting_and_sum_lengths() -> None:
+    # a 600-term sum (nested 600 deep if every partial sum were pasted) whose gradient for x
+    # has 1,200 terms: both must be split into lines CPython accepts, with the same floats
+    def many(x: Value, y: Value) -> Value:
+        total = x * y
+        for i in range(600):
+            total = total + (x * (0.5 + i)).tanh() * x
+        return total
+
+    cf = compile(many, [0.3, -0.2])
+    assert "lines elided" in cf.source
+    assert len(cf.full_source.splitlines()) < 2 * cf.n_ops
+    for xs in ([0.3, -0.2], [-1.5, 2.0]):
+        assert cf(*xs) == eager(many, xs)
 
 
 @pytest.mark.parametrize(
@@ -290,6 +333,12 @@ def test_batch_matches_scalar_replay(
     )
     columns = [np.array(col) for col in zip(*rows, strict=True)]
     values, grads = cf.batch(*columns)
+    from micrograd_lite.compile_batch import build_batch
+
+    with np.errstate(all="ignore"):  # as run_batch calls it
+        folded = build_batch(cf.program, fold=True)(*columns)
+    for got, want in zip((folded[0], *folded[1]), (values, *grads), strict=True):
+        assert np.array_equal(np.broadcast_to(got, want.shape), want, equal_nan=True)
     for k, xs in enumerate(rows):
         try:
             value, grad = cf(*xs)
