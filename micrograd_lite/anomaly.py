@@ -1,10 +1,12 @@
 """detect_anomaly(): turn every non-finite value, local derivative or gradient into an error.
 
 Outside the context nothing is checked and nothing costs extra: NaN and inf propagate by IEEE
-rules, as in PyTorch. Inside it, every op that makes a node is wrapped by a checking version
-(the methods are swapped on the class on entry and restored on exit), and `backward()` checks
-each gradient as it is sent. The error is a `FloatingPointError` naming the op, the values and
-the file:line of your code that made the node.
+rules, as in PyTorch. Inside it, every node passes the creation hook every node passes
+(`value.set_creation_hook`), whoever made it: an operator, a method, `expr`, a fused neuron,
+`compile`'s eager run, a user's subclass, a method reference taken long before. Its data and
+local derivatives are checked there, and `backward()` checks each gradient as it is sent.
+The error is a `FloatingPointError` naming the op, the values and the file:line of your code
+that made the node.
 
     >>> from micrograd_lite import Value
     >>> x = Value(0.0)
@@ -21,20 +23,18 @@ outermost context exits; long loops inside it hold their graphs that long.
 from __future__ import annotations
 
 import contextlib
-import functools
 import math
 import os
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from micrograd_lite import backward as _backward
-from micrograd_lite.errors import AnomalyError
-from micrograd_lite.value import NODE_MAKERS, Value
+from micrograd_lite.errors import AnomalyError, GraphError
+from micrograd_lite.value import Value, set_creation_hook
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _depth = 0
-_saved: dict[str, Any] = {}
+_outer_hook: Callable[[Value], None] | None = None  # a hook set before we entered, kept on
 _sites: dict[int, tuple[Value, str]] = {}  # id -> (node kept alive so the id stays its own, site)
 
 
@@ -46,72 +46,74 @@ def is_enabled() -> bool:
 @contextlib.contextmanager
 def detect_anomaly() -> Iterator[None]:
     """Check every forward value, local derivative and gradient for NaN/inf while active."""
-    global _depth
+    global _depth, _outer_hook
     if _depth == 0:
-        _install()
+        _outer_hook = set_creation_hook(_check_new_node)
+        _backward.checking_backward = checked_backward
     _depth += 1
     try:
         yield
     finally:
         _depth -= 1
         if _depth == 0:
-            _uninstall()
+            set_creation_hook(_outer_hook)
+            _backward.checking_backward = None
             _sites.clear()
 
 
 def user_site() -> str:
     """`file:line` of the innermost caller outside this package: where the user made the node."""
     frame = sys._getframe(1)
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
-        frame = frame.f_back  # type: ignore[assignment]
-    if frame is None:
+    while frame.f_back is not None and _in_package(frame.f_code.co_filename):
+        frame = frame.f_back
+    if _in_package(frame.f_code.co_filename):
         return "<unknown>"
     return f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
+def _in_package(filename: str) -> bool:
+    return os.path.abspath(filename).startswith(_PACKAGE_DIR)
+
+
 def site_of(node: Value) -> str:
+    """Where `node` was made, if inside `detect_anomaly()`."""
     entry = _sites.get(id(node))
     if entry is not None and entry[0] is node:
         return entry[1]
     return "outside detect_anomaly()"
 
 
-def _check_node(out: Value, site: str) -> None:
-    shown = ", ".join(repr(v.data) for v in out.inputs)
-    if not math.isfinite(out.data):
-        raise AnomalyError(f"{out.op}: result is {out.data} for inputs ({shown}), made at {site}")
-    for i, d in enumerate(out.local_grads):
+def _check_new_node(node: Value) -> None:
+    if _outer_hook is not None:
+        _outer_hook(node)
+    site = user_site()
+    if node.is_leaf:
+        if not math.isfinite(node.data):
+            raise AnomalyError(f"Value: data is {node.data}, made at {site}")
+        return
+    _sites[id(node)] = (node, site)
+    inputs = node.inputs
+    shown = ", ".join(repr(v.data) for v in inputs)
+    if not math.isfinite(node.data):
+        raise AnomalyError(f"{node.op}: result is {node.data} for inputs ({shown}), made at {site}")
+    for i, d in enumerate(_local_grads(node)):
         if not math.isfinite(d):
             raise AnomalyError(
-                f"{out.op}: local derivative d out/d input {i} is {d} for inputs ({shown}), "
+                f"{node.op}: local derivative d out/d input {i} is {d} for inputs ({shown}), "
                 f"made at {site}"
             )
 
 
-def _checking(method: Callable[..., Value]) -> Callable[..., Value]:
-    @functools.wraps(method)
-    def checked(*args: Any, **kwargs: Any) -> Value:
-        out = method(*args, **kwargs)
-        site = user_site()
-        _check_node(out, site)
-        _sites[id(out)] = (out, site)
-        return out
-
-    return checked
-
-
-def _checked_init(init: Callable[..., None]) -> Callable[..., None]:
-    @functools.wraps(init)
-    def checked(self: Value, *args: Any, **kwargs: Any) -> None:
-        init(self, *args, **kwargs)
-        if not math.isfinite(self.data):
-            raise AnomalyError(f"Value: data is {self.data}, made at {user_site()}")
-
-    return checked
+def _local_grads(node: Value) -> tuple[float, ...]:
+    try:
+        return node.local_grads
+    except GraphError:  # a micrograd-style node: no local derivatives to check
+        return ()
 
 
 def checked_backward(root: Value) -> None:
-    """`backward()` that raises on the first non-finite gradient, naming the node that sent it."""
+    """`backward()` that raises on the first non-finite gradient, naming the node that sent it.
+    The reference loop of backward.py, with a check after every addition."""
     order = _backward.topo_order(root)
     for node in order:
         if not node.is_leaf:
@@ -132,23 +134,3 @@ def checked_backward(root: Value) -> None:
                     f"backward: the gradient of {parent!r} (op {parent.op or 'leaf'!r}, made at "
                     f"{site_of(parent)}) overflowed to {parent.grad}"
                 )
-
-
-def _install() -> None:
-    for name in NODE_MAKERS:
-        attr = Value.__dict__[name]
-        _saved[name] = attr
-        if isinstance(attr, staticmethod):
-            setattr(Value, name, staticmethod(_checking(attr.__func__)))
-        else:
-            setattr(Value, name, _checking(attr))
-    _saved["__init__"] = Value.__dict__["__init__"]
-    Value.__init__ = _checked_init(_saved["__init__"])  # type: ignore[method-assign]
-    _saved["backward"] = Value.__dict__["backward"]
-    Value.backward = checked_backward  # type: ignore[method-assign, assignment]
-
-
-def _uninstall() -> None:
-    for name, attr in _saved.items():
-        setattr(Value, name, attr)
-    _saved.clear()

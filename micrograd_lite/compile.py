@@ -58,10 +58,11 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any, NamedTuple, Protocol, cast
 
-from micrograd_lite.backward import interior_order, opaque_node_error
+from micrograd_lite.backward_fast import interior_order, opaque_node_error
 from micrograd_lite.errors import TraceError
-from micrograd_lite.ops import AFFINE, NAMESPACE, Op
-from micrograd_lite.value import Number, Value, as_float, tracing
+from micrograd_lite.ops import AFFINE, VARIADIC, Op, namespace
+from micrograd_lite.tracing import tracing
+from micrograd_lite.value import Number, Value, as_float
 
 __all__ = ["Compiled", "Program", "compile", "trace"]
 
@@ -132,14 +133,13 @@ def _scalar(tree: ast.expr) -> ast.expr:
 
 @functools.cache
 def _forward_template(op: Op, numpy: bool = False) -> str:
-    dialect = _numpy_dialect() if numpy else _scalar
-    return ast.unparse(dialect(_parse(op.forward)))
+    return ast.unparse(_parse(op.source("forward", "numpy" if numpy else "scalar")))
 
 
 @functools.cache
 def _contribution_template(op: Op, index: int, numpy: bool = False) -> str:
-    dialect = _numpy_dialect() if numpy else _scalar
-    return ast.unparse(dialect(_times_g(_parse(op.local[index]))))
+    text = op.source("local", "numpy" if numpy else "scalar", index)
+    return ast.unparse(_times_g(_parse(text)))
 
 
 # Per-op lookups keyed by the op's identity: an Op is a dataclass whose hash walks all its
@@ -242,7 +242,9 @@ def _check_templates(op: Op) -> tuple[str, ...]:
     """Each domain check as the condition under which it fails."""
     fails = []
     for c in op.checks:
-        holds = _parse(c.holds)
+        holds = _parse(ast.unparse(op.tree_of(c.holds)))
+        if isinstance(holds, ast.Constant):
+            continue  # decided by the op's parameters: `a ** 2` has no domain to check
         if isinstance(holds, ast.UnaryOp) and isinstance(holds.op, ast.Not):
             fails.append(ast.unparse(holds.operand))
         else:
@@ -497,7 +499,7 @@ _check_fns: list[Callable[..., None]] = []
 def _check_id(op: Op) -> int:
     if op not in _check_ids:
         _check_ids[op] = len(_check_fns)
-        _check_fns.append(op.check_fn)
+        _check_fns.append(op.check)
     return _check_ids[op]
 
 
@@ -539,7 +541,7 @@ def _term(step: Step, term: Contribution, g: str, numpy: bool) -> str:
 # -- tracing -------------------------------------------------------------------------------------
 
 _RESERVED = (
-    set(NAMESPACE)
+    set(namespace("scalar"))
     | set(dir(builtins))
     | set(keyword.kwlist)
     | {"compiled", "_check", "where", "np", "_broadcast"}
@@ -665,7 +667,7 @@ def _record(
     fresh = names.fresh
     for node in order:
         op = node._rule
-        if op is None or (op is AFFINE) != (node._a is None):
+        if op is None or (op.arity == VARIADIC and op is not AFFINE):
             raise opaque_node_error(node)
         inputs = node.inputs
         operands = []
@@ -753,11 +755,11 @@ def build(program: Program, *, fold: bool | None = None) -> Compiled:
     """
     small = program.n_ops <= SOURCE_LIMIT
     full = program.render(comments=small, fold=fold)
-    namespace: dict[str, Any] = dict(NAMESPACE)
-    namespace["_check"] = _check_fns
+    names: dict[str, Any] = dict(namespace("scalar"))
+    names["_check"] = _check_fns
     code = builtins.compile(full, f"<micrograd_lite.compile: {program.n_ops} ops>", "exec")
-    exec(code, namespace)  # our own generated text, built from the op table's expressions
-    fn = namespace["compiled"]
+    exec(code, names)  # our own generated text, built from the op table's expressions
+    fn = names["compiled"]
     fn.n_args = len(program.args)
     fn.n_ops = program.n_ops
     fn.program = program

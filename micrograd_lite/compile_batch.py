@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from micrograd_lite.ops import namespace as ops_namespace
+
 if TYPE_CHECKING:
     from micrograd_lite.compile import Program
 
@@ -94,7 +96,7 @@ NAMESPACE.update(logical_and=np.logical_and, logical_or=np.logical_or, logical_n
 def build_batch(program: Program, *, fold: bool | None = None) -> Any:
     """The batch function for `program`; `fold` as in `Program.render` (default: big graphs)."""
     source = program.render(name="compiled", comments=False, numpy=True, fold=fold)
-    namespace: dict[str, Any] = dict(NAMESPACE)
+    namespace: dict[str, Any] = dict(ops_namespace("numpy"))
     code = builtins.compile(source, f"<micrograd_lite.compile batch: {program.n_ops} ops>", "exec")
     exec(code, namespace)  # our own generated text, built from the op table's expressions
     return namespace["compiled"]

@@ -12,14 +12,15 @@ seeded with `random.seed(s)` gets the same network. `seed=` or `rng=` draw from 
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable, Sequence
-from operator import is_
 from typing import Any, Protocol, cast
 
-from micrograd_lite import anomaly
 from micrograd_lite.errors import OperandTypeError, ShapeError, describe
-from micrograd_lite.value import Number, Value, affine_nodes, as_float
+from micrograd_lite.fused import Plan
+from micrograd_lite.ops import RELU, activations
+from micrograd_lite.value import Number, Value, apply, as_float
 
 
 class UniformSource(Protocol):
@@ -28,12 +29,22 @@ class UniformSource(Protocol):
     def uniform(self, a: float, b: float) -> float: ...
 
 
-ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "linear": None,
-}
+def activation_function(name: str) -> Callable[[Value], Value] | None:
+    """The activation named `name`: "linear" (None: no op), or any table op marked as an
+    activation ("relu", "tanh", "sigmoid", "softplus", "leaky_relu", ...), looked up in the
+    table now, so an op registered later is accepted too."""
+    if name == "linear":
+        return None
+    op = activations().get(name)
+    if op is None:
+        choices = sorted([*activations(), "linear"])
+        raise ValueError(f"Neuron: unknown activation {name!r}; choose one of {choices}")
+    if op is RELU:
+        return Value.relu  # the specialised method: the same node, made faster
+    if op.params:
+        op = op.bind()  # its default parameters (leaky_relu's slope 0.01)
+    return functools.partial(apply, op)
+
 
 Inputs = Sequence[Value | Number] | Value | Number
 
@@ -101,10 +112,7 @@ class Neuron(Module):
         nin = _count(nin, "Neuron: nin (the number of inputs)")
         if activation is None:  # micrograd's switch; a name ("tanh", ...) is taken as activation
             activation = nonlin if isinstance(nonlin, str) else "relu" if nonlin else "linear"
-        if activation not in ACTIVATIONS:
-            raise ValueError(
-                f"Neuron: unknown activation {activation!r}; choose one of {sorted(ACTIVATIONS)}"
-            )
+        act = activation_function(activation)
         if weights is None:
             source = pick_rng(seed, rng)
             self.w = [Value(source.uniform(-1, 1)) for _ in range(nin)]
@@ -120,7 +128,7 @@ class Neuron(Module):
         self.activation = activation
         self.nonlin = activation != "linear"  # micrograd's attribute
         self.fused = fused
-        self._act = ACTIVATIONS[activation]
+        self._act = act
 
     def __call__(self, x: Inputs) -> Value:
         xs = _as_inputs(x, len(self.w), f"Neuron({len(self.w)})")
@@ -174,10 +182,10 @@ class Layer(Module):
                 kwargs["bias"] = as_float(biases[i], "Layer: bias")
             row = None if weights is None else weights[i]
             self.neurons.append(Neuron(nin, weights=row, rng=source, **kwargs))
-        self._plan: _Plan | None = None
+        self._plan: Plan | None = None
 
     def __call__(self, x: Inputs) -> Value | list[Value]:
-        if (type(x) is list or type(x) is tuple) and not anomaly.is_enabled():
+        if type(x) is list or type(x) is tuple:
             out = _fire(self, x)
         else:
             out = [n(x) for n in self.neurons]
@@ -250,79 +258,6 @@ class MLP(Module):
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
 
 
-def _fire(layer: Layer, x: list[Value | Number] | tuple[Value | Number, ...]) -> list[Value]:
-    """`[n(x) for n in layer.neurons]`, node for node, in one pass: the inputs' tuple and data
-    are made once for all neurons, and each neuron's weights (and, while they hold the same
-    floats, their data) are kept in tuples from call to call (see `_Plan`)."""
-    neurons = layer.neurons
-    for v in x:
-        if type(v) is not Value:  # a number: each neuron lifts its own leaf (as micrograd)
-            return [n(x) for n in neurons]
-    plan = layer._plan
-    if plan is None or not plan.fits(neurons, len(x)):
-        plan = layer._plan = _Plan.of(neurons, len(x))
-        if plan is None:
-            return [n(x) for n in neurons]
-    xs = cast(tuple[Value, ...], tuple(x))
-    out = affine_nodes(plan.rows(), xs, tuple([v.data for v in xs]))
-    for k, act in plan.other_acts:  # activations other than relu and linear
-        out[k] = act(out[k])
-    return out
-
-
-class _Plan:
-    """What a Layer of fused Neurons reuses between calls: per neuron its weights as a tuple
-    (and with the bias), and the weights' data as a tuple until some weight's data changes.
-    `fits` checks that the neurons, their weight lists, biases and settings are still those."""
-
-    def __init__(self, neurons: list[Neuron], n_in: int) -> None:
-        self.neurons = list(neurons)
-        self.n_in = n_in
-        self.keys = [(n.w, list(n.w), n.b, n._act) for n in neurons]
-        self.shapes: list[tuple[tuple[Value, ...], tuple[Value, ...], bool]] = []
-        self.other_acts: list[tuple[int, Callable[[Value], Value]]] = []
-        for k, n in enumerate(neurons):
-            ws = tuple(n.w)
-            self.shapes.append((ws, ws if n.b is None else (*ws, n.b), n._act is _relu))
-            if n._act is not None and n._act is not _relu:
-                self.other_acts.append((k, n._act))
-        self.weights = [w for ws, _, _ in self.shapes for w in ws]
-        self.data: list[float] | None = None
-        self.cached: list[tuple[tuple[Value, ...], tuple[Value, ...], tuple[float, ...], bool]]
-        self.cached = []
-
-    @staticmethod
-    def of(neurons: list[Neuron], n_in: int) -> _Plan | None:
-        for n in neurons:
-            if type(n) is not Neuron or not n.fused or len(n.w) != n_in:
-                return None  # a subclass, the unfused graph, or a shape error to report
-        return _Plan(neurons, n_in)
-
-    def fits(self, neurons: list[Neuron], n_in: int) -> bool:
-        if n_in != self.n_in or neurons != self.neurons:  # identity: Values' == is `is`
-            return False
-        for n, (w, seen, b, act) in zip(neurons, self.keys, strict=True):
-            if n.w is not w or n.w != seen or n.b is not b or n._act is not act or not n.fused:
-                return False
-        return True
-
-    def rows(self) -> list[tuple[tuple[Value, ...], tuple[Value, ...], tuple[float, ...], bool]]:
-        data = [w.data for w in self.weights]
-        old = self.data
-        # equal floats have equal bits, except 0.0 == -0.0 (NaN never equals: it rebuilds)
-        if data != old or (0.0 in data and not all(map(is_, data, old))):
-            self.data = data
-            self.cached = []
-            k = 0
-            for ws, wsb, relu in self.shapes:
-                self.cached.append((ws, wsb, tuple(data[k : k + len(ws)]), relu))
-                k += len(ws)
-        return self.cached
-
-
-_relu = Value.relu
-
-
 def _as_inputs(x: Inputs, nin: int, who: str) -> Sequence[Value | Number]:
     if (type(x) is list or type(x) is tuple) and len(x) == nin:  # the common case, cheaply
         return x
@@ -335,3 +270,17 @@ def _as_inputs(x: Inputs, nin: int, who: str) -> Sequence[Value | Number]:
     if len(x) != nin:
         raise ShapeError(f"{who}: expected {nin} inputs, got {len(x)}")
     return x
+
+
+def _fire(layer: Layer, x: list[Value | Number] | tuple[Value | Number, ...]) -> list[Value]:
+    """`[n(x) for n in layer.neurons]`, node for node, in one pass (see `fused.Plan`)."""
+    neurons = layer.neurons
+    for v in x:
+        if type(v) is not Value:  # a number: each neuron lifts its own leaf (as micrograd)
+            return [n(x) for n in neurons]
+    plan = layer._plan
+    if plan is None or not plan.fits(neurons, len(x)):
+        plan = layer._plan = Plan.of(neurons, len(x), Neuron)
+        if plan is None:
+            return [n(x) for n in neurons]
+    return plan.fire(cast(tuple[Value, ...], tuple(x)))

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from micrograd_lite import Value, zero_grad_graph
-from micrograd_lite.backward import interior_order, topo_order
+from micrograd_lite.backward import topo_order
+from micrograd_lite.backward_fast import interior_order
 from micrograd_lite.graph import is_topological
 from micrograd_lite.graph import topo_order as generic_topo_order
 

@@ -80,9 +80,17 @@ def test_wrong_sizes_are_value_errors_saying_expected_and_got(make, words: str) 
     assert isinstance(info.value, ValueError)
 
 
-def test_unknown_activation_is_named() -> None:
-    with pytest.raises(ValueError, match="'softplus'"):
-        Neuron(2, activation="softplus")
+def test_unknown_activation_is_named_with_the_choices() -> None:
+    with pytest.raises(ValueError, match=r"'softmax'.*'leaky_relu'.*'linear'.*'softplus'"):
+        Neuron(2, activation="softmax")
+
+
+@pytest.mark.parametrize("name", ["softplus", "leaky_relu", "sigmoid", "tanh", "relu"])
+def test_every_table_activation_is_a_neuron_activation(name: str) -> None:
+    n = Neuron(1, activation=name, weights=[2.0], bias=-3.0)
+    out = n([1.0])
+    assert out.op.startswith(name if name != "relu" else "ReLU")
+    assert out.inputs[0].op == "affine" and out.inputs[0].data == -1.0
 
 
 def test_sgd_step_and_zero_grad() -> None:

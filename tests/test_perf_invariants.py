@@ -21,10 +21,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from micrograd_lite import Value
-from micrograd_lite.backward import interior_order, topo_order
+from micrograd_lite.backward import topo_order
+from micrograd_lite.backward_fast import interior_order
+from micrograd_lite.fused import affine_nodes, plain_sum
 from micrograd_lite.nn import MLP, Layer, Neuron
 from micrograd_lite.ops import AFFINE, RELU
-from micrograd_lite.value import _plain_sum, affine_nodes
 
 
 def bits(x: float) -> bytes:
@@ -90,7 +91,7 @@ def test_layer_fast_path_builds_the_nodes_the_neurons_build(activation: str, bia
 def test_fast_relu_equals_the_relu_method_at_its_edges() -> None:
     for total in (0.0, -0.0, 1e-300, -1e-300, 2.5, -2.5, math.inf, -math.inf, math.nan):
         w, b = Value(1.0), Value(total)
-        (fast,) = affine_nodes([((w,), (w, b), (1.0,), True)], (Value(0.0),), (0.0,))
+        (fast,) = affine_nodes([((w,), b, (1.0,), True)], (Value(0.0),), (0.0,))
         plain = Value.affine([w], [Value(0.0)], b).relu()
         assert fast.rule is RELU and plain.rule is RELU
         assert bits(fast.data) == bits(plain.data) or (
@@ -161,13 +162,13 @@ def test_a_bias_that_is_also_an_input_keeps_the_order_gradients_add_in() -> None
     xs=st.lists(st.floats(allow_nan=False, width=64), min_size=0, max_size=40),
     start=st.floats(allow_nan=False),
 )
-def test_plain_sum_adds_left_to_right_with_one_rounding_per_step(
+def testplain_sum_adds_left_to_right_with_one_rounding_per_step(
     xs: list[float], start: float
 ) -> None:
     total = start
     for x in xs:
         total += x
-    got = _plain_sum(iter(xs), start)
+    got = plain_sum(iter(xs), start)
     assert bits(got) == bits(total) or (math.isnan(got) and math.isnan(total))
 
 

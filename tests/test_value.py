@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from micrograd_lite import OperandTypeError, TraceError, Value
-from micrograd_lite.value import tracing
+from micrograd_lite.tracing import tracing
 
 
 @pytest.mark.parametrize(

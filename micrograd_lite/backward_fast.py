@@ -1,0 +1,111 @@
+"""`backward()` made fast: the reference chain rule (`backward.py`) with three shortcuts.
+
+Each gives the same additions in the same order, so the same floats as the reference loop
+(tests/test_backward.py proves it on random graphs, bit for bit):
+
+1. The sort marks visits in the nodes' own `grad` slots instead of a dict (2-3x faster on
+   big graphs): interior grads are about to be reset anyway. The two marks are fresh NaN
+   objects compared by identity, so no stale grad (nor a mark left by an interrupted call) can
+   be mistaken for one. Leaves are not listed (they have nothing to send), and input tuples
+   that nodes share (a Layer's inputs) are skipped once cleared.
+2. The loop reads a node's two input slots directly instead of building `inputs` tuples.
+3. A node whose gradient is 0 and whose local derivatives are finite sends only zeros, which
+   change no sum: it is skipped, as hand-written backprop skips a dead relu (typically most
+   of a ReLU net). `x - x == 0.0` is the cheapest finiteness test (inf - inf and NaN are NaN).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from micrograd_lite.errors import GraphError
+from micrograd_lite.ops.table import AFFINE
+
+if TYPE_CHECKING:
+    from micrograd_lite.node import Node
+    from micrograd_lite.value import Value
+
+
+def interior_order(root: Value) -> list[Value]:
+    """`topo_order(root)` without its leaves; every node listed ends with grad 0."""
+    if root._rule is None:
+        return []
+    entered = float("nan")  # new objects on every call: identity marks valid for this call only
+    placed = float("nan")
+    order: list[Value] = []
+    stack: list[Node] = [root]
+    push, pop, place = stack.append, stack.pop, order.append
+    cleared: set[int] = set()  # ids of shared input tuples with nothing left to push
+    try:
+        while stack:
+            node = pop()
+            mark = node.grad
+            if mark is placed:  # a stale copy, pushed by a second consumer before its visit
+                continue
+            if mark is entered:  # the node's own marker: all its inputs are placed
+                node.grad = placed
+                place(node)  # type: ignore[arg-type]  # every node of a Value graph is a Value
+                continue
+            node.grad = entered
+            push(node)  # popped again once the inputs pushed above it are placed
+            height = len(stack)
+            a = node._a
+            if a is not None:  # one or two inputs: push b, then a (a is expanded first)
+                b = node._b
+                if b is not None and b._rule is not None and b.grad is not placed:
+                    push(b)
+                if a._rule is not None and a.grad is not placed:
+                    push(a)
+            else:  # many inputs (a fused neuron): its input tuples, last first
+                for group in reversed(node.input_groups()):
+                    if id(group) in cleared:
+                        continue
+                    before = len(stack)
+                    for p in reversed(group):
+                        if p._rule is not None and p.grad is not placed:
+                            push(p)
+                    if len(stack) == before:
+                        cleared.add(id(group))  # leaves stay leaves, placed stays placed
+            if len(stack) == height:  # no input to wait for: placed now, as when popped next
+                pop()
+                node.grad = placed
+                place(node)  # type: ignore[arg-type]
+    finally:
+        for node in order:
+            node.grad = 0.0
+        for node in stack:  # only after an interruption: undo marks so grads stay floats
+            if node.grad is entered:
+                node.grad = 0.0
+    return order
+
+
+def backward(root: Value) -> None:
+    """`backward.reference_backward(root)`, the same floats, faster (see the module docstring)."""
+    order = interior_order(root)  # also resets every interior grad to 0
+    if not order:  # root is a leaf: d(root)/d(root) = 1, accumulated like any leaf gradient
+        root.grad += 1.0
+        return
+    root.grad = 1.0
+    for node in reversed(order):
+        a = node._a
+        g = node.grad
+        if a is not None:
+            if g == 0.0 and node._da - node._da == 0.0 and node._db - node._db == 0.0:
+                continue  # zeros to send (shortcut 3)
+            a.grad += node._da * g
+            b = node._b
+            if b is not None:
+                b.grad += node._db * g
+        elif g == 0.0 and node._rule is AFFINE and node.data - node.data == 0.0:
+            # a finite fused sum means every w_i*x_i is finite, so every local derivative is
+            continue
+        else:
+            node.send_grads()
+
+
+def opaque_node_error(node: Node) -> GraphError:
+    return GraphError(
+        f"backward: the node {node!r} (op {node.op!r}) was built with "
+        "Value(data, _children, _op), which records inputs but not their local derivatives. "
+        "Build it from ops (+, *, tanh, ...) so every local derivative is known."
+    )
