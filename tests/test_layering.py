@@ -19,6 +19,7 @@ LAYERS: dict[str, int] = {
     "backward": 3,  # reaches Value only under TYPE_CHECKING
     "value": 4,
     "engine": 5,
+    "expr_errors": 5,
     "anomaly": 5,
     "nn": 6,
     "losses": 6,
