@@ -7,14 +7,9 @@ import math
 import pytest
 
 from micrograd_lite import DomainError, MicrogradLiteError, Value
+from micrograd_lite.commands.points import check_point, parse_list, parse_point, split_top_level
 from micrograd_lite.errors import ExpressionError
-from micrograd_lite.expr import (
-    check_point,
-    parse,
-    parse_list,
-    parse_point,
-    split_top_level,
-)
+from micrograd_lite.expr import parse
 
 
 def test_builds_the_graph_with_labelled_leaves() -> None:

@@ -10,14 +10,9 @@ from __future__ import annotations
 import argparse
 
 from micrograd_lite.check import explain, gradcheck
+from micrograd_lite.commands.points import check_point, parse_list, parse_point
 from micrograd_lite.errors import ExpressionError
-from micrograd_lite.expr import (
-    Expression,
-    check_point,
-    parse,
-    parse_list,
-    parse_point,
-)
+from micrograd_lite.expr import Expression, parse
 from micrograd_lite.value import Value
 
 NAME = "check"

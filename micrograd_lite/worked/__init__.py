@@ -3,7 +3,8 @@
 Each module builds its network from `Value`/`Neuron`/`Layer`/`MLP`, trains it with `backward()`
 and the article's hyperparameters, and has `run() -> Result` (figures, never printed),
 `report(...) -> Report` (the article's figures beside ours) and `compare(options) -> Report`.
-`EXAMPLES` lists them by the names the CLI takes (`micrograd-lite examples xor inverter`).
+`EXAMPLES` lists them by the names the CLI takes (`micrograd-lite examples xor inverter`); the
+other modules (report, seedrandom, adding_neuron_training) are the examples' helpers.
 
     >>> list(EXAMPLES)
     ['single-weight', 'inverter', 'xor', 'adding-neuron']
