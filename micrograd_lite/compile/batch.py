@@ -1,10 +1,9 @@
-"""Batch replay: a compiled per-sample program run once over numpy arrays of inputs.
+"""batch: a compiled per-sample program run once over numpy arrays of inputs.
 
-The same `Program` that `compile` renders to float code is rendered a second way: every line
-then works on whole arrays (one numpy operation per op, vectorised over the samples). The op
-table's expressions need only two changes, made here in one place: the names they call
-(`tanh`, `exp`, `sigmoid`, ...) mean numpy ufuncs, and a conditional expression
-`x if c else y` (relu's) becomes `where(c, x, y)`.
+The same `Program` that `compile` renders to float code is rendered a second way, in the numpy
+dialect (`dialect.numpy_dialect`, which rewrites the op table's expressions): every line then
+works on whole arrays, one numpy operation per op, vectorised over the samples. This module
+holds what those lines call, and runs them. It is imported on first use: it needs numpy.
 
 Differences from the float replay, by design: no domain checks (numpy follows IEEE rules, so
 log(-1) is nan, 1/0 is inf, with its warnings silenced), and the transcendental functions are
@@ -13,14 +12,14 @@ numpy's, which may differ from Python's math module in the last bit. Needs numpy
 
 from __future__ import annotations
 
-import ast
-import builtins
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from micrograd_lite.compile.dialect import numpy_dialect
+
 if TYPE_CHECKING:
-    from micrograd_lite.compile import Program
+    from micrograd_lite.compile.program import Program
 
 NDArray = Any  # numpy arrays of float64 (numpy's own stubs are not needed by the package)
 
@@ -58,46 +57,19 @@ NAMESPACE: dict[str, object] = {
     "inf": np.inf,
     "nan": np.nan,
     "abs": np.abs,
+    # what the numpy dialect writes for `x if c else y`, `and`, `or` and `not`
     "where": np.where,
+    "logical_and": np.logical_and,
+    "logical_or": np.logical_or,
+    "logical_not": np.logical_not,
 }
-
-
-class _Vectorise(ast.NodeTransformer):
-    def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
-        self.generic_visit(node)
-        where = ast.Name("where", ast.Load())
-        return ast.Call(where, [node.test, node.body, node.orelse], [])
-
-    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:  # `and`/`or` of arrays: elementwise
-        self.generic_visit(node)
-        fn = "logical_and" if isinstance(node.op, ast.And) else "logical_or"
-        result = node.values[0]
-        for v in node.values[1:]:
-            result = ast.Call(ast.Name(fn, ast.Load()), [result, v], [])
-        return result
-
-    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
-        self.generic_visit(node)
-        if isinstance(node.op, ast.Not):
-            return ast.Call(ast.Name("logical_not", ast.Load()), [node.operand], [])
-        return node
-
-
-def to_numpy(tree: ast.expr) -> ast.expr:
-    """An op-table expression rewritten to work elementwise on arrays."""
-    return ast.fix_missing_locations(_Vectorise().visit(tree))  # type: ignore[no-any-return]
-
-
-NAMESPACE.update(logical_and=np.logical_and, logical_or=np.logical_or, logical_not=np.logical_not)
 
 
 def build_batch(program: Program, *, fold: bool | None = None) -> Any:
     """The batch function for `program`; `fold` as in `Program.render` (default: big graphs)."""
-    source = program.render(name="compiled", comments=False, numpy=True, fold=fold)
-    namespace: dict[str, Any] = dict(NAMESPACE)
-    code = builtins.compile(source, f"<micrograd_lite.compile batch: {program.n_ops} ops>", "exec")
-    exec(code, namespace)  # our own generated text, built from the op table's expressions
-    return namespace["compiled"]
+    numpy = numpy_dialect()
+    source = program.render(name="compiled", comments=False, dialect=numpy, fold=fold)
+    return numpy.define(source, f"<micrograd_lite.compile batch: {program.n_ops} ops>")
 
 
 def run_batch(
