@@ -25,8 +25,7 @@ from micrograd_lite import backward as _backward
 from micrograd_lite.errors import OperandTypeError, OpOverflowError, describe
 from micrograd_lite.node import Node, as_float
 from micrograd_lite.operands import Number, is_number
-from micrograd_lite.ops import table
-from micrograd_lite.ops import Op
+from micrograd_lite.ops import Op, table
 from micrograd_lite.ops.table import ADD, DIV, MUL, NEG, POW, RELU, SUB, TANH, pow_const
 
 __all__ = [

@@ -333,7 +333,7 @@ def test_batch_matches_scalar_replay(
     )
     columns = [np.array(col) for col in zip(*rows, strict=True)]
     values, grads = cf.batch(*columns)
-    from micrograd_lite.compile_batch import build_batch
+    from micrograd_lite.compile.batch import build_batch
 
     with np.errstate(all="ignore"):  # as run_batch calls it
         folded = build_batch(cf.program, fold=True)(*columns)

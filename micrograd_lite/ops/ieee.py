@@ -54,6 +54,6 @@ def _ieee_math(name: str, fn: Callable[..., float]) -> Callable[..., float]:
 
 
 FUNCTIONS: dict[str, Callable[..., float]] = {
-    name: _ieee_math(name, fn) for name, fn in MATH_FUNCTIONS.items()
+    f"ieee_{name}": _ieee_math(name, fn) for name, fn in MATH_FUNCTIONS.items()
 }
 FUNCTIONS.update(ieee_div=ieee_div, ieee_pow=ieee_pow)

@@ -112,7 +112,8 @@ def _fill(dialect: str, space: dict[str, Any]) -> None:
             logical_or=np.logical_or,
             logical_not=np.logical_not,
         )
-    elif dialect == "ieee":
+    elif dialect == "ieee":  # both kinds: compiled code runs scalar forwards, IEEE locals
+        space.update(rules.MATH_FUNCTIONS)
         space.update(ieee.FUNCTIONS)
     elif dialect == "scalar":
         space.update(rules.MATH_FUNCTIONS)

@@ -241,8 +241,15 @@ class _Scalar(ast.NodeTransformer):
 
 
 class _Ieee(_Scalar):
-    """As scalar, with `/` and `**` as IEEE functions (`ieee_div`, `ieee_pow`); the math
-    functions are swapped for IEEE ones by the namespace, not here."""
+    """As scalar, with `/`, `**` and the math functions as IEEE ones (`ieee_div`, `ieee_pow`,
+    `ieee_exp`, ...), so one namespace can hold both kinds (compiled code mixes them)."""
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        result = super().visit_Call(node)
+        func = result.func if isinstance(result, ast.Call) else None
+        if isinstance(func, ast.Name) and func.id in MATH_FUNCTIONS:
+            func.id = f"ieee_{func.id}"
+        return result
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
         self.generic_visit(node)

@@ -1,0 +1,115 @@
+"""codegen: a traced `Program` turned into a callable Python function (and its batch replay).
+
+`build` renders the program for the scalar dialect, compiles and runs that text, and hangs
+on the function what users look at: its source (elided past SOURCE_LIMIT ops), the program,
+and `batch`, the numpy replay, loaded on first use. `compile` is `trace` then `build`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, cast
+
+from micrograd_lite.compile.dialect import IEEE, SCALAR
+from micrograd_lite.compile.program import SOURCE_LIMIT, Program
+from micrograd_lite.compile.tracer import trace
+from micrograd_lite.errors import MicrogradLiteError
+from micrograd_lite.value import Number, Value
+
+
+class Compiled(Protocol):
+    """What `compile` returns: the generated function, with its source and a batch replay."""
+
+    n_args: int
+    n_ops: int
+    source: str  # readable for small graphs; elided past SOURCE_LIMIT ops
+    full_source: str
+    program: Program
+
+    def __call__(self, *xs: float) -> tuple[float, tuple[float, ...]]: ...
+
+    def batch(self, *arrays: Any) -> tuple[Any, tuple[Any, ...]]: ...
+
+
+def compile(  # shadows the builtin on purpose: the name users look for
+    fn: Callable[..., Value],
+    example_args: Sequence[Number],
+    *,
+    unpack: bool = True,
+    wrt: Sequence[int] | None = None,
+) -> Compiled:
+    """Trace `fn` on `example_args` and return `cf(*floats) -> (value, grads)`.
+
+    `grads[i]` is d value / d argument i (0.0 for an argument the function does not use).
+    With `wrt` (argument positions), only those gradients are computed and returned, in that
+    order: `wrt=(0, 1)` for the weights of `fn(w0, w1, x, y)` skips the data's gradients.
+    Non-argument leaves are constants. `cf.source` shows the code; `cf.batch` replays it on
+    numpy arrays.
+    """
+    program = trace(fn, example_args, unpack=unpack, wrt=wrt)
+    return build(program)
+
+
+def build(program: Program, *, fold: bool | None = None) -> Compiled:
+    """Generate, compile and return the function for `program`.
+
+    `fold` (default: past SOURCE_LIMIT ops) writes fewer, longer lines (see `Program.render`):
+    the same floats, compiled faster, but no longer a line per op.
+    """
+    small = program.n_ops <= SOURCE_LIMIT
+    full = program.render(comments=small, fold=fold)
+    fn = _with_ieee_fallback(
+        SCALAR.define(full, f"<micrograd_lite.compile: {program.n_ops} ops>"), program, fold
+    )
+    fn.n_args = len(program.args)
+    fn.n_ops = program.n_ops
+    fn.program = program
+    fn.full_source = full
+    fn.source = full if small else _elide(full, program.n_ops)
+    fn.batch = functools.partial(_batch, program, {})
+    return cast(Compiled, fn)
+
+
+def _with_ieee_fallback(
+    plain: Callable[..., Any], program: Program, fold: bool | None
+) -> Any:  # a function, which build() gives its attributes
+    """`plain`, but where it raises an arithmetic error that is not the table's own (a domain
+    error), the call is run again by the same program with IEEE local derivatives: the eager
+    path's answer (eager computes a local derivative the same way, see `ops.Op.local_fn`)."""
+    ieee: list[Callable[..., Any]] = []  # built on first need
+
+    def compiled(*xs: float) -> Any:
+        try:
+            return plain(*xs)
+        except MicrogradLiteError:
+            raise
+        except (ArithmeticError, ValueError):
+            if not ieee:
+                source = program.render(comments=False, fold=fold, dialect=IEEE)
+                ieee.append(
+                    IEEE.define(source, f"<micrograd_lite.compile ieee: {program.n_ops} ops>")
+                )
+            return ieee[0](*xs)
+
+    return compiled
+
+
+def _elide(full: str, n_ops: int, keep: int = 12) -> str:
+    lines = full.splitlines()
+    if len(lines) <= 2 * keep:
+        return full
+    note = (
+        f"    # ... {len(lines) - 2 * keep} lines elided: the graph has {n_ops} ops "
+        f"(source is shown in full up to {SOURCE_LIMIT}; see full_source) ..."
+    )
+    return "\n".join([*lines[:keep], note, *lines[-keep:]])
+
+
+def _batch(program: Program, cache: dict[str, Any], *arrays: Any) -> tuple[Any, tuple[Any, ...]]:
+    run = cache.get("run")
+    if run is None:
+        from micrograd_lite.compile.batch import run_batch  # numpy is optional: on first use
+
+        run = cache["run"] = run_batch
+    return run(program, cache, arrays)
