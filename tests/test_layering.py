@@ -24,7 +24,6 @@ LAYERS: dict[str, int] = {
     "losses": 6,
     "optim": 6,
     "expr": 6,
-    "render_collapse": 6,
     "render": 7,
     "check": 7,
     "compile_batch": 6,
