@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING
 
 from micrograd_lite.plots.figure import Plot, new_figure, styled
 
-if TYPE_CHECKING:  # the worked examples sit beside plots (layer 8), so types only
+if TYPE_CHECKING:  # matplotlib is imported only to draw; worked sits beside plots (layer 8)
+    from matplotlib.axes import Axes
+
     from micrograd_lite.worked import adding_neuron
 
 
@@ -16,13 +18,7 @@ def plot_adding_neuron(
     """Seeds 000/001: test accuracy after each epoch, with and without the article's update."""
     with styled():
         figure, (ax,) = new_figure()
-        ax.plot(
-            [e.epoch for e in regularised.epochs],
-            [e.percent for e in regularised.epochs],
-            "o-",
-            markersize=7,
-            label="regularised: w ← w - lr·(grad - w)",
-        )
+        _accuracy(ax, regularised, "o-", 7, "regularised: w ← w - lr·(grad - w)")
         for e in regularised.epochs:
             if e.percent < 100:
                 ax.annotate(
@@ -32,13 +28,7 @@ def plot_adding_neuron(
                     textcoords="offset points",
                 )
         if plain is not None:
-            ax.plot(
-                [e.epoch for e in plain.epochs],
-                [e.percent for e in plain.epochs],
-                "s--",
-                markersize=5,
-                label="plain SGD: w ← w - lr·grad",
-            )
+            _accuracy(ax, plain, "s--", 5, "plain SGD: w ← w - lr·grad")
         epochs = [e.epoch for e in regularised.epochs]
         ax.set_xticks(epochs)
         ax.set_ylim(min(40.0, *(e.percent - 5 for e in regularised.epochs)), 103.0)
@@ -47,3 +37,9 @@ def plot_adding_neuron(
         ax.set_ylabel("accuracy (% of test rows within 0.01 %)")
         ax.legend(loc="lower right")
     return (Plot("adding-neuron-accuracy", figure),)
+
+
+def _accuracy(ax: Axes, run: adding_neuron.Result, style: str, size: float, label: str) -> None:
+    """One run's line: its test accuracy after each epoch."""
+    epochs, percents = [e.epoch for e in run.epochs], [e.percent for e in run.epochs]
+    ax.plot(epochs, percents, style, markersize=size, label=label)
