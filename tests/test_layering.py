@@ -31,7 +31,6 @@ LAYERS: dict[str, int] = {
     "optim": 7,
     "expr_errors": 1,
     "expr": 7,
-    "render_collapse": 7,
     "render": 8,
     "check": 8,
     "compile": 8,
@@ -71,7 +70,9 @@ def runtime_imports(path: Path) -> list[str]:
             continue
         if isinstance(node, ast.ImportFrom) and node.module == "micrograd_lite":
             for alias in node.names:  # `from micrograd_lite import backward` names a module
-                is_module = (PACKAGE / f"{alias.name}.py").exists()
+                is_module = (PACKAGE / f"{alias.name}.py").exists() or (
+                    PACKAGE / alias.name
+                ).is_dir()
                 found.append(f"micrograd_lite.{alias.name}" if is_module else "micrograd_lite")
         elif (
             isinstance(node, ast.ImportFrom)

@@ -32,7 +32,7 @@ from micrograd_lite.render import (
     to_dot,
     to_svg,
 )
-from micrograd_lite.render_collapse import plan_cut
+from micrograd_lite.render.collapse import plan_cut
 
 SVG = "{http://www.w3.org/2000/svg}"
 

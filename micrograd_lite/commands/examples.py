@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from micrograd_lite import plots
+import micrograd_lite.plots as plots
 from micrograd_lite.worked import EXAMPLES, Options, format_report, single_weight, xor
 from micrograd_lite.worked.report import Progress, ProgressFactory
 

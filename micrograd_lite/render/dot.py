@@ -1,19 +1,10 @@
-"""Render a computation graph as a Graphviz picture from which the chain rule can be read.
+"""Build the picture of a computation graph as DOT text: pure, no `dot` binary needed.
 
-Every Value is a record box `label | data | grad`; every op is its own small node; every edge
-into an op carries the local derivative d(out)/d(input) as a number, with its rule from the op
-table as tooltip. Backprop is then visible edge by edge: a Value's grad is the sum, over the edges
-leaving it, of (local derivative on the edge) x (grad of the op's result), e.g. for
-E = 1/2 (out - Y)^2 with w_ho = 0.3 and h = 0.15:  dE/dw_ho = 0.15 x 1.045 = 0.1567.
-
-* `draw_dot` builds a `graphviz.Digraph`: pure DOT text, no `dot` binary needed (`.source`);
-  in Jupyter it displays inline as SVG (which does run `dot`).
-* `to_svg` and `render_to_file` run `dot`; if it is missing the error says how to install it.
-* Node ids are topological indices (`n0`, `n1`, ...; never `id()`): the same graph gives the same
-  DOT text, so pictures can be snapshot-tested.
-* Big graphs are collapsed before `dot` sees them (`max_nodes`, `groups`; see render_collapse).
-
-This is the only module that imports `graphviz`.
+`draw_dot` decides each Value's role (output, parameter, input, constant, leaf, intermediate),
+asks `collapse.plan_cut` what fits the node budget, turns the kept Values into `boxes.Box`es and
+writes them as a `graphviz.Digraph`: record boxes `label | data | grad`, an ellipse per op, the
+local derivative on every edge into an op, summary boxes for what was left out, and a legend.
+Node ids are topological indices, so the same graph gives the same text.
 
     >>> from micrograd_lite import Value
     >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
@@ -33,22 +24,24 @@ This is the only module that imports `graphviz`.
 from __future__ import annotations
 
 import html
-import pathlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Protocol
 
 import graphviz
 
 from micrograd_lite.backward import topo_order
-from micrograd_lite.errors import GraphError
-from micrograd_lite.ops import ADD, MUL
-from micrograd_lite.render_collapse import Cut, bundle_sources, merge_edges, neuron_groups, plan_cut
+from micrograd_lite.render.boxes import (
+    Box,
+    Kind,
+    cost,
+    edge_text,
+    expand_affine,
+    fmt,
+    local_grads,
+    reaches,
+)
+from micrograd_lite.render.collapse import Cut, bundle_sources, merge_edges, plan_cut
 from micrograd_lite.value import Value
-
-__all__ = ["draw_dot", "neuron_groups", "render_to_file", "to_dot", "to_svg"]
-
-Kind = Literal["output", "parameter", "input", "constant", "leaf", "intermediate"]
 
 # Fill colours tell the roles apart at a glance; dashed borders mark what is not a variable.
 NODE_STYLE: dict[Kind, dict[str, str]] = {
@@ -72,36 +65,10 @@ EDGE_LEGEND = (
     "grad of a value = sum over its out-edges of (number on edge) x (grad of the result)",
 )
 HIGHLIGHT = "#d62828"
-FORMATS = {".svg", ".png", ".pdf"}
-INSTALL_HINT = (
-    "Graphviz's `dot` program is needed to render {what}, but it is not on PATH. Install it "
-    "with `sudo apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS), or "
-    "from https://graphviz.org/download/; or write DOT text instead, which needs no binary "
-    "(`draw_dot(root).source`, or a path ending in .dot)."
-)
 
 
 class HasParameters(Protocol):
     def parameters(self) -> list[Value]: ...
-
-
-@dataclass
-class _Box:
-    """One value box of the picture, with the op node that made it and its incoming edges."""
-
-    key: str
-    label: str
-    data: float
-    grad: float
-    kind: Kind
-    op: str = ""  # '' for a leaf
-    ins: list[tuple[str, str, str, bool]] = field(default_factory=list)  # key, label, tip, hot
-    hot: bool = False  # on a path from the root to `highlight`
-
-
-def fmt(x: float, digits: int = 4) -> str:
-    """`x` to `digits` significant digits, shortest form: 0.15674999999999997 -> '0.1567'."""
-    return f"{x:.{digits}g}"
 
 
 def _field(text: str) -> str:
@@ -152,7 +119,7 @@ def draw_dot(
     else:
         param_set = set(params.parameters())
     input_set = set(inputs or ())
-    costs = [_cost(v, expand_fused) for v in order]
+    costs = [cost(v, expand_fused) for v in order]
     group_ix = {index[v]: name for v, name in (groups or {}).items() if v in index}
     parents = [tuple(index[p] for p in v.inputs) for v in order]
     cut = plan_cut(
@@ -162,7 +129,7 @@ def draw_dot(
         budget=max_nodes,
         groups=group_ix,
     )
-    hot = _reaches(order, index, highlight)
+    hot = reaches(order, index, highlight)
 
     def kind(v: Value) -> Kind:
         if v is root:
@@ -177,7 +144,7 @@ def draw_dot(
             return "constant"
         return "input" if params is not None else "leaf"
 
-    boxes: list[_Box] = []
+    boxes: list[Box] = []
     for i, v in enumerate(order):
         if i not in cut.kept:
             continue
@@ -187,106 +154,20 @@ def draw_dot(
             src = f"n{j}" if j in cut.kept else cut.bundles[cut.bundle_of[j]].key
             ins.append((src, p, k, j in hot))
         if v.op == "affine" and expand_fused:
-            boxes.extend(_expand_affine(v, i, ins, kind(v), i in hot, digits))
+            boxes.extend(expand_affine(v, i, ins, kind(v), i in hot, digits))
             continue
         op = (v.op or "?") if v.inputs else ""  # a micrograd-style node may have no op name
-        box = _Box(f"n{i}", v.label, v.data, v.grad, kind(v), op, hot=i in hot)
-        locals_ = _local_grads(v)
+        box = Box(f"n{i}", v.label, v.data, v.grad, kind(v), op, hot=i in hot)
+        locals_ = local_grads(v)
         for (src, _p, k, is_hot), local in zip(ins, locals_ or [None] * len(ins), strict=True):
-            text, tip = _edge_text(v, k, local, digits)
+            text, tip = edge_text(v, k, local, digits)
             box.ins.append((src, text, tip, is_hot))
         boxes.append(box)
     return _emit(boxes, cut, parents, hot, rankdir, show_local_grads, legend, digits, max_nodes)
 
 
-def _cost(v: Value, expand_fused: bool) -> int:
-    """DOT nodes Value v takes: its box, its op node, or an affine neuron's expanded chain."""
-    if not v.inputs:
-        return 1
-    if expand_fused and v.op == "affine":
-        n = len(v.inputs) // 2  # a box and an op node per product and per sum, + a 0 box
-        return 4 * n + (1 if len(v.inputs) == 2 * n else 0)
-    return 2
-
-
-def _reaches(order: list[Value], index: dict[Value, int], target: Value | None) -> set[int]:
-    """Indices of the Values from which `target` is reachable (through inputs), itself included."""
-    if target is None:
-        return set()
-    hot: set[int] = set()
-    for i, v in enumerate(order):  # inputs come first, so one pass suffices
-        if v is target or any(index[p] in hot for p in v.inputs):
-            hot.add(i)
-    return hot
-
-
-def _local_grads(v: Value) -> tuple[float, ...] | None:
-    try:
-        return v.local_grads
-    except GraphError:  # micrograd's Value(data, _children, _op): derivatives unknown
-        return None
-
-
-def _edge_text(v: Value, k: int, local: float | None, digits: int) -> tuple[str, str]:
-    """The edge label (the local derivative) and its tooltip (the rule that gives it)."""
-    if local is None:
-        return "?", f"unknown: {v.op or 'this node'} was built with Value(data, _children, _op)"
-    shown = fmt(local, digits)
-    if v.op == "affine":
-        n = len(v.inputs) // 2
-        if k < n:
-            rule = f"d(b + w.x)/dw{k + 1} = x{k + 1}"
-        elif k < 2 * n:
-            rule = f"d(b + w.x)/dx{k - n + 1} = w{k - n + 1}"
-        else:
-            rule = "d(b + w.x)/db = 1"
-    else:
-        rule = v.rule.rule(k) if v.rule is not None else f"d({v.op})/d(input {k + 1})"
-    return shown, f"{rule}  (here {shown})"
-
-
-def _expand_affine(
-    v: Value, i: int, ins: list[tuple[str, Value, int, bool]], kind: Kind, hot: bool, digits: int
-) -> list[_Box]:
-    """micrograd's chain for one fused neuron: p_k = w_k * x_k, s_k = s_(k-1) + p_k from the bias.
-
-    The partial sums are recomputed left to right from the bias (from a constant 0 without one,
-    as micrograd's `sum(..., 0)` and `Value.affine` do), so the last is the affine node's own
-    data; every product and sum, and the 0, has the affine node's grad (d(a+b)/da = 1).
-    """
-    n = len(v.inputs) // 2
-    ws, xs = ins[:n], ins[n : 2 * n]
-    boxes: list[_Box] = []
-    if len(ins) > 2 * n:
-        src, bias, _k, b_hot = ins[2 * n]
-        total, prev = bias.data, (src, b_hot)
-    else:
-        boxes.append(_Box(f"n{i}z", "", 0.0, v.grad, "constant"))
-        total, prev = 0.0, (f"n{i}z", False)
-    for k, (w, x) in enumerate(zip(ws, xs, strict=True)):
-        wd, xd = w[1].data, x[1].data
-        p_hot = w[3] or x[3]
-        prod = _Box(f"n{i}p{k}", "", wd * xd, v.grad, "intermediate", "*", hot=p_hot)
-        for side, (src, _v, _k, is_hot), local in ((0, w, xd), (1, x, wd)):
-            shown = fmt(local, digits)
-            prod.ins.append((src, shown, f"{MUL.rule(side)}  (here {shown})", is_hot))
-        total = total + wd * xd
-        last = k == n - 1
-        s_hot = prev[1] or p_hot
-        key = f"n{i}" if last else f"n{i}s{k}"
-        s = _Box(key, v.label if last else "", total, v.grad, kind if last else "intermediate")
-        s.op, s.hot = "+", (hot if last else s_hot)
-        s.ins = [
-            (prev[0], "1", f"{ADD.rule(0)}  (here 1)", prev[1]),
-            (prod.key, "1", f"{ADD.rule(1)}  (here 1)", p_hot),
-        ]
-        boxes += [prod, s]
-        prev = (key, s_hot)
-    return boxes
-
-
 def _emit(
-    boxes: list[_Box],
+    boxes: list[Box],
     cut: Cut,
     parents: list[tuple[int, ...]],
     hot: set[int],
@@ -353,44 +234,3 @@ def to_dot(root: Value, **draw_kwargs: object) -> str:
     """The DOT text of `draw_dot(root, **draw_kwargs)`; needs no Graphviz binary."""
     source: str = draw_dot(root, **draw_kwargs).source  # type: ignore[arg-type]
     return source
-
-
-def to_svg(root: Value, **draw_kwargs: object) -> str:
-    """The picture as SVG text (runs `dot`)."""
-    g = draw_dot(root, **draw_kwargs)  # type: ignore[arg-type]
-    svg: str = _pipe(g, "svg", "SVG").decode("utf-8")
-    return svg
-
-
-def render_to_file(root: Value, path: str | pathlib.Path, **draw_kwargs: object) -> pathlib.Path:
-    """Write the picture to `path`, by suffix: .dot/.gv DOT text (no binary), .svg/.png/.pdf (dot).
-
-    Parent directories are created. Returns the path written.
-    """
-    path = pathlib.Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS | {".dot", ".gv"}:
-        raise ValueError(
-            f"render_to_file: unknown suffix {path.suffix!r} in {str(path)!r}; "
-            "use .svg, .png, .pdf (need Graphviz's dot) or .dot/.gv (DOT text)"
-        )
-    g = draw_dot(root, **draw_kwargs)  # type: ignore[arg-type]
-    if suffix in FORMATS:
-        data = _pipe(g, suffix[1:], str(path))  # before mkdir: a failure leaves no empty dirs
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(g.source, encoding="utf-8")
-    return path
-
-
-def _pipe(g: graphviz.Digraph, fmt_: str, what: str) -> bytes:
-    try:
-        data: bytes = g.pipe(format=fmt_)
-    except graphviz.ExecutableNotFound as err:
-        # graphviz's own class, so callers' `except ExecutableNotFound` still work
-        missing = graphviz.ExecutableNotFound(["dot"])
-        missing.args = (INSTALL_HINT.format(what=what),)
-        raise missing from err
-    return data

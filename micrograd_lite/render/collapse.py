@@ -2,12 +2,12 @@
 
 `dot` lays out a few hundred nodes in well under a second, but an MLP(2, [16, 16, 1]) loss over
 100 points has ~65,000 Values, which it cannot lay out in any useful time (and no one could read
-it). So `render.draw_dot` asks `plan_cut` which Values to draw. It works on plain integers (node
+it). So `dot.draw_dot` asks `plan_cut` which Values to draw. It works on plain integers (node
 `i` is the i-th Value in topological order, `inputs[i]` its inputs' indices), so it is pure and
 tested without Values or Graphviz:
 
-* Values named in `groups` (e.g. by `neuron_groups`: one group per Neuron) are drawn as one box
-  per group;
+* Values named in `groups` (e.g. by `neurons.neuron_groups`: one group per Neuron) are drawn
+  as one box per group;
 * the other Values are kept breadth-first from the root (the output) while their drawing cost
   fits the node budget;
 * what is left is split into connected pieces, and each piece becomes one summary box that says
@@ -22,15 +22,8 @@ tested without Values or Graphviz:
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:
-    from micrograd_lite.value import Value
-
-# op name a Neuron's activation produces, by `Neuron.activation`
-_ACTIVATION_OPS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid"}
 
 
 @dataclass(frozen=True)
@@ -214,51 +207,3 @@ def _pieces(hidden: Sequence[int], inputs: Sequence[tuple[int, ...]]) -> dict[in
                 if a != b:
                     parent[max(a, b)] = min(a, b)
     return {i: find(i) for i in hidden}
-
-
-class NeuronLike(Protocol):
-    """What `neuron_groups` reads of a Neuron (read-only, so nn's classes match as they are)."""
-
-    @property
-    def w(self) -> Sequence[Value]: ...
-    @property
-    def b(self) -> Value | None: ...
-    @property
-    def activation(self) -> str: ...
-
-
-class LayerLike(Protocol):
-    @property
-    def neurons(self) -> Sequence[NeuronLike]: ...
-
-
-def neuron_groups(layers: Iterable[LayerLike], order: Iterable[Value]) -> dict[Value, str]:
-    """Map each Value a Neuron made (and its parameters) to "layer L neuron N" (from 1).
-
-    `layers` is an MLP's `.layers` (or any list of Layers); `order` the graph's Values with inputs
-    first (e.g. `graph.topo_order(loss, lambda v: v.inputs)`). A Value belongs to a neuron when
-    it is one of its parameters, the fused `affine` node of its weights, a product `w * x` of one
-    of its weights, a `+` of its running sum (micrograd's unfused neuron), or its activation.
-    """
-    owner: dict[Value, str] = {}
-    activation: dict[str, str] = {}
-    for li, layer in enumerate(layers, start=1):
-        for ni, neuron in enumerate(layer.neurons, start=1):
-            name = f"layer {li} neuron {ni}"
-            activation[name] = _ACTIVATION_OPS.get(neuron.activation, "")
-            for p in [*neuron.w, *([neuron.b] if neuron.b is not None else [])]:
-                owner[p] = name
-    weights = set(owner)
-    for v in order:
-        ins = v.inputs
-        if not ins or v in owner:
-            continue
-        first = owner.get(ins[0])
-        if v.op in ("affine", "*") and ins[0] in weights:
-            owner[v] = owner[ins[0]]
-        elif v.op == "+" and len(ins) == 2 and ins[1].op == "*" and ins[1] in owner:
-            if first == owner[ins[1]] or (ins[0].is_leaf and not ins[0].label and first is None):
-                owner[v] = owner[ins[1]]  # b + w1*x1, s + w_k*x_k, or micrograd's 0 + w1*x1
-        elif first is not None and activation[first] == v.op and ins[0].op in ("affine", "+"):
-            owner[v] = first  # the activation of its own sum, not a later op on its output
-    return owner
