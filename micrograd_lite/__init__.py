@@ -8,6 +8,7 @@
 8.0
 """
 
+import micrograd_lite.on_values  # noqa: F401  (lets the table's rules run on Values)
 from micrograd_lite.anomaly import detect_anomaly
 from micrograd_lite.backward import zero_grad, zero_grad_graph
 from micrograd_lite.check import ChainRuleTrace, GradCheckReport, explain, gradcheck

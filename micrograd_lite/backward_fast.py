@@ -35,7 +35,8 @@ def interior_order(root: Value) -> list[Value]:
     order: list[Value] = []
     stack: list[Node] = [root]
     push, pop, place = stack.append, stack.pop, order.append
-    cleared: set[int] = set()  # ids of shared input tuples with nothing left to push
+    # shared input tuples with nothing left to push, by id (held here, so no id is reused)
+    cleared: dict[int, tuple[Value, ...]] = {}
     try:
         while stack:
             node = pop()
@@ -65,7 +66,7 @@ def interior_order(root: Value) -> list[Value]:
                         if p._rule is not None and p.grad is not placed:
                             push(p)
                     if len(stack) == before:
-                        cleared.add(id(group))  # leaves stay leaves, placed stays placed
+                        cleared[id(group)] = group  # leaves stay leaves, placed stays placed
             if len(stack) == height:  # no input to wait for: placed now, as when popped next
                 pop()
                 node.grad = placed

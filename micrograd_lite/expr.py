@@ -6,8 +6,9 @@ The grammar is a whitelist, checked node by node before anything is computed:
     variables       x, w_ih, θ                       (each becomes a leaf Value labelled by name)
     binary          a + b, a - b, a * b, a / b, a ** b
     unary           -a, +a
-    functions       tanh relu sigmoid exp log abs    (one argument each)
-                    sqrt(a) = a ** 0.5               (d sqrt(a)/da = 0.5 * a^-0.5)
+    constants       pi, e
+    functions       every function of the op table   tanh(x), sqrt(x), softplus(x), ...
+                    (its parameters after the input) leaky_relu(x, 0.2)
 
 `a ** b` with a constant exponent is the one-input node `**n` (d(a^n)/da = n*a^(n-1)); with a
 variable exponent it is the two-input node `**` (d(a^b)/db = a^b*ln(a)). Anything else (calls of
@@ -32,50 +33,19 @@ other functions, attributes, subscripts, comparisons, `//`, `^`, strings, ...) i
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from micrograd_lite import ops
 from micrograd_lite.errors import ExpressionError, MicrogradLiteError, describe
 from micrograd_lite.expr_errors import (
-    constant_name,
     error_at,
     name_list,
-    operator_column,
     span,
     syntax_error,
-    syntax_name,
 )
-from micrograd_lite.value import Value, as_float
-
-# The whitelist. Each entry maps syntax to the Value op that implements it.
-_BINARY: dict[type[ast.operator], tuple[str, Callable[[Value | float, Value | float], object]]] = {
-    ast.Add: ("+", lambda a, b: a + b),
-    ast.Sub: ("-", lambda a, b: a - b),
-    ast.Mult: ("*", lambda a, b: a * b),
-    ast.Div: ("/", lambda a, b: a / b),
-    ast.Pow: ("**", lambda a, b: a**b),
-}
-_REFUSED_BINARY: dict[type[ast.operator], tuple[str, str]] = {
-    ast.FloorDiv: ("//", ""),
-    ast.Mod: ("%", ""),
-    ast.MatMult: ("@", ""),
-    ast.LShift: ("<<", ""),
-    ast.RShift: (">>", ""),
-    ast.BitOr: ("|", ""),
-    ast.BitAnd: ("&", ""),
-    ast.BitXor: ("^", "; '^' is bitwise xor in Python: write x**2 for a power"),
-}
-_FUNCTIONS: dict[str, Callable[[Value], Value]] = {
-    "tanh": Value.tanh,
-    "relu": Value.relu,
-    "sigmoid": Value.sigmoid,
-    "exp": Value.exp,
-    "log": Value.log,
-    "abs": Value.abs,
-    "sqrt": lambda a: a**0.5,  # no primitive of its own: the node is `**0.5`
-}
-FUNCTIONS: tuple[str, ...] = tuple(_FUNCTIONS)
-_ALLOWED_OPERATORS = "+ - * / **"
+from micrograd_lite.expr_grammar import BINARY, functions, node_children
+from micrograd_lite.value import Value, apply, as_float
 
 
 @dataclass(frozen=True)
@@ -83,14 +53,16 @@ class Step:
     """One instruction of a compiled expression, run on a stack of operands.
 
     `kind` is 'const' (push `arg`, a float), 'var' (push the variable named `arg`), 'unary'
-    ('neg' or 'pos'), 'binary' ('+', '-', '*', '/', '**') or 'call' (a function name).
-    `start`, `end` locate the source text (character columns, 0-based) for error messages.
+    ('neg' or 'pos'), 'binary' ('+', '-', '*', '/', '**') or 'call' (a function of the op
+    table, with `count` arguments). `start`, `end` locate the source text (character columns,
+    0-based) for error messages.
     """
 
     kind: str
     arg: str | float
     start: int
     end: int
+    count: int = 1
 
 
 @dataclass(frozen=True)
@@ -151,10 +123,20 @@ def _run(step: Step, stack: list[Value | float], leaves: Mapping[str, Value]) ->
         b, a = stack.pop(), stack.pop()
         stack.append(_fold(str(step.arg), a, b))
     else:
-        a = stack.pop()
-        # a constant argument is folded like any constant: through a Value, for the same errors
-        result = _FUNCTIONS[str(step.arg)](a if isinstance(a, Value) else Value(a))
-        stack.append(result if isinstance(a, Value) else result.data)
+        args = [stack.pop() for _ in range(step.count)][::-1]
+        op = ops.by_function(str(step.arg))
+        if op is None:  # unregistered since parsing
+            raise ExpressionError(
+                f"unknown function {step.arg!r} (allowed: {', '.join(functions())})"
+            )
+        inputs, params = args[: op.arity], [p for p in args[op.arity :] if type(p) is float]
+        if len(params) != len(args) - op.arity:
+            raise ExpressionError(f"{step.arg}: its parameters must be numbers, not variables")
+        if params or op.params:
+            op = op.bind(*params)
+        # constant arguments are folded like any constant: through Values, for the same errors
+        result = apply(op, *[x if isinstance(x, Value) else Value(x) for x in inputs])
+        stack.append(result if any(isinstance(x, Value) for x in inputs) else result.data)
 
 
 def _fold(symbol: str, a: Value | float, b: Value | float) -> Value | float:
@@ -170,7 +152,7 @@ def _fold(symbol: str, a: Value | float, b: Value | float) -> Value | float:
     return out.data
 
 
-_BINARY_BY_SYMBOL = {symbol: fn for symbol, fn in _BINARY.values()}
+_BINARY_BY_SYMBOL = {symbol: fn for symbol, fn in BINARY.values()}
 
 
 def parse(text: str) -> Expression:
@@ -215,68 +197,12 @@ def _compile(text: str) -> tuple[tuple[str, ...], tuple[Step, ...]]:
         if expanded:
             program.append(_step(node, start, end))
             continue
-        children = _children(text, node, start, end)
-        if isinstance(node, ast.Name):
+        children = node_children(text, node, start, end)
+        if isinstance(node, ast.Name) and node.id not in ops.CONSTANTS:
             variables.setdefault(node.id, None)
         work.append((node, True))
         work.extend((child, False) for child in reversed(children))
     return tuple(variables), tuple(program)
-
-
-# -- checking one node ---------------------------------------------------------------------------
-
-
-def _children(text: str, node: ast.AST, start: int, end: int) -> list[ast.AST]:
-    """The sub-expressions of an allowed node; raises ExpressionError for anything else."""
-    if isinstance(node, ast.Constant):
-        value = node.value
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise error_at(text, f"{constant_name(value)} is not a number", start, end)
-        try:
-            float(value)
-        except OverflowError:
-            raise error_at(text, "number too large for a float", start, end) from None
-        return []
-    if isinstance(node, ast.Name):
-        if node.id in _FUNCTIONS:
-            reason = f"{node.id} is a function: call it, as in {node.id}(x)"
-            raise error_at(text, reason, start, end)
-        return []
-    if isinstance(node, ast.BinOp):
-        if type(node.op) not in _BINARY:
-            symbol, hint = _REFUSED_BINARY.get(type(node.op), (type(node.op).__name__, ""))
-            at = operator_column(text, node, symbol)
-            where = (at, at + len(symbol)) if at is not None else (start, end)
-            reason = f"operator {symbol!r} is not allowed (allowed: {_ALLOWED_OPERATORS}){hint}"
-            raise error_at(text, reason, *where)
-        return [node.left, node.right]
-    if isinstance(node, ast.UnaryOp):
-        if not isinstance(node.op, ast.USub | ast.UAdd):
-            symbol = "not" if isinstance(node.op, ast.Not) else "~"
-            reason = f"unary {symbol!r} is not allowed (only - and + are)"
-            raise error_at(text, reason, start, start + len(symbol))
-        return [node.operand]
-    if isinstance(node, ast.Call):
-        return _call_children(text, node, start, end)
-    reason = (
-        f"{syntax_name(node)} is not allowed (use numbers, variables, "
-        f"{_ALLOWED_OPERATORS}, and {', '.join(FUNCTIONS)})"
-    )
-    raise error_at(text, reason, start, end)
-
-
-def _call_children(text: str, node: ast.Call, start: int, end: int) -> list[ast.AST]:
-    func = node.func
-    fstart, fend = span(text, func)
-    if not isinstance(func, ast.Name):
-        raise error_at(text, "only named functions can be called", fstart, fend)
-    if func.id not in _FUNCTIONS:
-        reason = f"unknown function {func.id!r} (allowed: {', '.join(FUNCTIONS)})"
-        raise error_at(text, reason, fstart, fend)
-    if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
-        reason = f"{func.id} takes exactly one argument, as in {func.id}(x)"
-        raise error_at(text, reason, start, end)
-    return [node.args[0]]
 
 
 def _step(node: ast.AST, start: int, end: int) -> Step:
@@ -285,10 +211,12 @@ def _step(node: ast.AST, start: int, end: int) -> Step:
         assert isinstance(value, int | float)  # _children refused everything else
         return Step("const", float(value), start, end)
     if isinstance(node, ast.Name):
+        if node.id in ops.CONSTANTS:
+            return Step("const", ops.CONSTANTS[node.id], start, end)
         return Step("var", node.id, start, end)
     if isinstance(node, ast.BinOp):
-        return Step("binary", _BINARY[type(node.op)][0], start, end)
+        return Step("binary", BINARY[type(node.op)][0], start, end)
     if isinstance(node, ast.UnaryOp):
         return Step("unary", "neg" if isinstance(node.op, ast.USub) else "pos", start, end)
     assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-    return Step("call", node.func.id, start, end)
+    return Step("call", node.func.id, start, end, len(node.args))

@@ -81,3 +81,39 @@ def test_nested_contexts_restore_only_at_the_outermost_exit() -> None:
         with pytest.raises(FloatingPointError):
             Value(math.inf)
     Value(math.inf)  # fine again
+
+
+def test_a_method_reference_taken_before_the_context_is_still_checked() -> None:
+    # the first case: expr holds the table's functions, taken long before
+    from micrograd_lite.expr import parse
+
+    log_x, inf = parse("log(x)"), Value(math.inf)  # made outside: inf leaves are allowed there
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"log: result is inf"):
+        log_x.evaluate({"x": inf})
+    log = Value.log  # a reference taken outside, called inside
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=f"{THIS_FILE}:"):
+        log(inf)
+
+
+def test_a_neurons_activation_node_gets_its_creation_site() -> None:
+    # the second case: a Layer's fused neurons and their tanh nodes
+    from micrograd_lite import Layer
+
+    layer = Layer(2, 3, activation="tanh", seed=1)
+    big = [Value(1e308), Value(1e308)]
+    layer.neurons[0].w[0].data = 10.0
+    with detect_anomaly(), pytest.raises(FloatingPointError) as info:
+        layer(big)  # affine overflows to inf: caught at the node, named with this line
+    assert "affine" in str(info.value) and f"{THIS_FILE}:" in str(info.value)
+
+
+def test_nodes_of_a_users_subclass_and_of_compile_pass_the_hook() -> None:
+    from micrograd_lite import compile
+
+    class Mine(ValueClass):
+        __slots__ = ()
+
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"\*: result is inf"):
+        Mine(1e308) * 10.0
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"\*: result is inf"):
+        compile(lambda x: x * 1e308, [10.0])  # the trace is an eager run: checked too

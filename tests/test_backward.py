@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import random
+import struct
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from micrograd_lite import Value, zero_grad_graph
-from micrograd_lite.backward import topo_order
+from micrograd_lite.backward import reference_backward, topo_order
 from micrograd_lite.backward_fast import interior_order
 from micrograd_lite.graph import is_topological
 from micrograd_lite.graph import topo_order as generic_topo_order
@@ -83,12 +84,34 @@ def test_a_chain_of_a_million_ops_backpropagates_without_recursion_error() -> No
 
 
 def random_dag(seed: int, n: int) -> Value:
+    """A random graph of every kind of node: binary, unary (relu's zero gradients included),
+    fused neurons sharing input tuples, leaves used many times."""
     rng = random.Random(seed)
     nodes = [Value(rng.uniform(-1, 1)) for _ in range(3)]
     for _ in range(n):
         a, b = rng.choice(nodes), rng.choice(nodes)
-        nodes.append(rng.choice([a + b, a * b, a - b, a.tanh()]))
+        xs = rng.sample(nodes, min(len(nodes), 3))
+        ws = [Value(rng.uniform(-1, 1)) for _ in xs]
+        kinds = [a + b, a * b, a - b, a.tanh(), a.relu(), Value.affine(ws, xs, b)]
+        nodes.append(rng.choice(kinds))
     return nodes[-1]
+
+
+def bits(x: float) -> bytes:
+    return struct.pack("<d", x)
+
+
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 60))
+def test_the_fast_backward_is_the_reference_bit_for_bit(seed: int, n: int) -> None:
+    root = random_dag(seed, n)
+    order = topo_order(root)
+    assert interior_order(root) == [v for v in order if not v.is_leaf]  # the same list
+    root.backward()
+    fast = [bits(v.grad) for v in order]
+    for v in order:
+        v.grad = 0.0
+    reference_backward(root)
+    assert [bits(v.grad) for v in order] == fast
 
 
 @given(seed=st.integers(0, 10_000), n=st.integers(1, 60))

@@ -66,7 +66,7 @@ def test_check_explain(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (("x*y + sin(x)", "--at", AT), "column 7: unknown function 'sin'"),
+        (("x*y + sinh(x)", "--at", AT), "column 7: unknown function 'sinh'"),
         (("x // y", "--at", AT), "operator '//' is not allowed"),
         (("x*y", "--at", "x=1,y=2,z=3"), "z is not in 'x*y'"),
         (("x*y", "--at", "x=1"), "no value for y"),

@@ -54,7 +54,8 @@ def test_constant_exponent_is_the_one_input_power_node() -> None:
     x = Value(3.0, label="x")
     assert parse("x ** 2").evaluate({"x": x}).op == "**2"
     assert parse("x ** (1 - 3)").evaluate({"x": x}).op == "**-2"  # constants fold
-    assert parse("sqrt(x)").evaluate({"x": x}).op == "**0.5"
+    assert parse("x ** 0.5").evaluate({"x": x}).op == "**0.5"
+    assert parse("sqrt(x)").evaluate({"x": x}).op == "sqrt"  # an op of its own in the table
     both = parse("x ** y").evaluate({"x": x, "y": 2.0})
     assert both.op == "**" and len(both.inputs) == 2
 
@@ -71,7 +72,7 @@ def test_call_takes_one_value_per_variable_in_order() -> None:
     [
         ("x // 2", "column 3: operator '//' is not allowed", "  ^^"),
         ("x ^ 2", "'^' is bitwise xor in Python: write x**2", "  ^"),
-        ("x + sin(x)", "column 5: unknown function 'sin'", "    ^^^"),
+        ("x + sinh(x)", "column 5: unknown function 'sinh'", "    ^^^^"),
         ("x.data", "column 1: attribute access is not allowed", "^^^^^^"),
         ("x < 1", "a comparison is not allowed", "^^^^^"),
         ("tanh + 1", "tanh is a function: call it", "^^^^"),
@@ -133,11 +134,12 @@ def test_split_and_parse_list_keep_columns() -> None:
     first, second = parse_list("y + 1 - tanh(x)**2, x")
     assert first.variables == ("y", "x") and second.variables == ("x",)
     with pytest.raises(ExpressionError) as info:
-        parse_list("y + 1, cos(x)")
+        parse_list("y + 1, cosh(x)")
     assert str(info.value).split("\n") == [
-        "column 8: unknown function 'cos' (allowed: tanh, relu, sigmoid, exp, log, abs, sqrt)",
-        "  y + 1, cos(x)",
-        "         ^^^",
+        "column 8: unknown function 'cosh' (allowed: "
+        "relu, leaky_relu, tanh, sigmoid, softplus, exp, log, sqrt, sin, cos, abs)",
+        "  y + 1, cosh(x)",
+        "         ^^^^",
     ]
 
 
@@ -163,3 +165,31 @@ def test_check_point() -> None:
         check_point(e, {"x": 1.0, "y": 2.0, "z": 0.0})
     with pytest.raises(ExpressionError, match="no value for y"):
         check_point(e, {"x": 1.0})
+
+
+def test_every_table_function_and_the_constants_parse() -> None:
+    e = parse("sin(x)*cos(y) + sqrt(x) + softplus(y) + leaky_relu(y, 0.2) + pi*e")
+    assert e.variables == ("x", "y")  # pi and e are constants, not variables
+    x, y = 0.7, -1.3
+    want = (
+        math.sin(x) * math.cos(y)
+        + math.sqrt(x)
+        + math.log1p(math.exp(y))
+        + 0.2 * y
+        + math.pi * math.e
+    )
+    assert e.evaluate({"x": x, "y": y}).data == pytest.approx(want, rel=1e-15)
+    assert parse("leaky_relu(x)").evaluate({"x": -2.0}).data == -0.02  # the default slope
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("leaky_relu(x, y)", "parameters must be numbers"),
+        ("leaky_relu(x, 0.2, 3)", "leaky_relu takes 1 to 2 arguments"),
+        ("sin(x, 2)", "sin takes exactly one argument"),
+    ],
+)
+def test_function_arguments_are_checked(text: str, message: str) -> None:
+    with pytest.raises(ExpressionError, match=message):
+        parse(text).evaluate({"x": 1.0, "y": 2.0})

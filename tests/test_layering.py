@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "losses": 7,
     "optim": 7,
     "expr_errors": 1,
+    "expr_grammar": 6,
     "expr": 7,
     "render": 8,
     "check": 8,

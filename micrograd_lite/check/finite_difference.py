@@ -5,7 +5,8 @@ truncation error of order h^2 * f''' and a rounding error of order ulp(f) / h, s
 comparison also allows 16 * 2^-52 * max|f(x +- h)| / 2h (16 ulps of f: the rounding of a
 moderately deep graph), which only matters when f is large against its slope.
 
-A finite difference across a kink (relu or abs with its input at 0) measures the average of the
+A finite difference across a kink (an op the table marks with kinks, as relu, abs and
+leaky_relu at 0) measures the average of the
 two one-sided slopes, not the derivative: such a row is marked unreliable and its numeric column
 is shown but not compared. So is a row where f is undefined at x - h or x + h (log near 0).
 """
@@ -18,7 +19,6 @@ from micrograd_lite.backward import topo_order
 from micrograd_lite.errors import OperandTypeError, describe
 from micrograd_lite.value import Value
 
-_KINKS = ("ReLU", "abs")  # ops whose derivative jumps at input 0
 _FD_NOISE_ULPS = 16.0  # rounding allowance of a central difference, in ulps of f (see above)
 
 
@@ -30,9 +30,15 @@ def call(f: Callable[..., Value], args: Sequence[Value]) -> Value:
 
 
 def kink_inputs(root: Value) -> list[tuple[str, float]]:
-    """(op, input) of every relu/abs node, in topological order (the same for every call of a
-    function that does not branch on data)."""
-    return [(node.op, node.inputs[0].data) for node in topo_order(root) if node.op in _KINKS]
+    """(op, its input's distance from the kink) for every kink of every node whose op has
+    one in the table (relu, abs, leaky_relu at 0), in topological order: the same list for
+    every call of a function that does not branch on data."""
+    return [
+        (node.op, node.inputs[i].data - point)
+        for node in topo_order(root)
+        if node.rule is not None
+        for i, point in node.rule.kinks
+    ]
 
 
 def _sign(a: float) -> int:
@@ -91,7 +97,7 @@ def _kink_reason(
         crosses = len({_sign(a), _sign(a_up), _sign(a_down)}) > 1
         if crosses or (moves and abs(a) <= h):
             return (
-                f"the input of {op} is {a!r}, within eps of its kink at 0 "
-                f"({a_down!r} at x-h, {a_up!r} at x+h)"
+                f"the input of {op} is within eps of its kink (its distance from it: {a!r} "
+                f"at x, {a_down!r} at x-h, {a_up!r} at x+h)"
             )
     return ""

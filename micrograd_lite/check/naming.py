@@ -7,15 +7,6 @@ from __future__ import annotations
 
 from micrograd_lite.value import Value
 
-# op -> the function a formula writes it as (`tanh(w*x)`): the one list of them in check
-_FUNCTION_NAMES = {
-    "ReLU": "relu",
-    "tanh": "tanh",
-    "sigmoid": "sigmoid",
-    "exp": "exp",
-    "log": "log",
-    "abs": "abs",
-}
 _INFIX = ("+", "-", "*", "/", "**")
 _MAX_NAME = 30
 
@@ -61,14 +52,22 @@ def _formula(node: Value, inputs: tuple[Value, ...], args: list[str | None]) -> 
         return f"{parts[0]}{op}"
     if op == "neg":
         return f"-{parts[0]}"
-    if op in _FUNCTION_NAMES:
-        return f"{_FUNCTION_NAMES[op]}({texts[0]})"
+    function = _function_name(node)
+    if function is not None:  # `tanh(w*x)`, `leaky_relu(x, 0.2)`: as expressions write it
+        params = "".join(f", {num(v)}" for v in (node.rule.values if node.rule else ()))
+        return f"{function}({', '.join(texts)}{params})"
     return None  # the fused neuron: no short formula
+
+
+def _function_name(node: Value) -> str | None:
+    """The name the op table gives `node`'s op in expressions (`relu` for ReLU), if any."""
+    rule = node.rule
+    return None if rule is None else (rule.family or rule).function
 
 
 def _atomic(node: Value, text: str) -> bool:
     """True when `text` needs no parentheses as an operand."""
-    if node.label or node.op in _FUNCTION_NAMES:
+    if node.label or _function_name(node) is not None:
         return True
     return node.is_leaf and not text.startswith("-")
 

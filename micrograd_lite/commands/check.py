@@ -13,6 +13,7 @@ from micrograd_lite.check import explain, gradcheck
 from micrograd_lite.commands.points import check_point, parse_list, parse_point
 from micrograd_lite.errors import ExpressionError
 from micrograd_lite.expr import Expression, parse
+from micrograd_lite.expr_grammar import functions
 from micrograd_lite.value import Value
 
 NAME = "check"
@@ -23,8 +24,8 @@ EXAMPLE = 'check "x*y + tanh(x)" --at x=0.3,y=-1.2 --expect "y + 1 - tanh(x)**2,
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "expression",
-        help="e.g. 'x*y + tanh(x)': + - * / **, numbers, "
-        "variables, tanh relu sigmoid exp log abs sqrt",
+        help="e.g. 'x*y + tanh(x)': + - * / **, numbers, pi, e, variables, and the op "
+        f"table's functions ({' '.join(functions())})",
     )
     parser.add_argument(
         "--at", default="", metavar="POINT", help="the point, one value per variable: x=0.3,y=-1.2"

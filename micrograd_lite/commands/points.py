@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from micrograd_lite.errors import ExpressionError
 from micrograd_lite.expr import Expression, parse
 from micrograd_lite.expr_errors import error_at, name_list
+from micrograd_lite.ops import CONSTANTS
 
 
 def split_top_level(text: str) -> Iterator[tuple[str, int]]:
@@ -74,6 +75,9 @@ def parse_point(text: str) -> dict[str, float]:
             raise error_at(text, reason, at, offset + max(len(part.rstrip()), 1))
         if name in point:
             raise error_at(text, f"{name} is given twice", at, at + len(name))
+        if name in CONSTANTS:
+            reason = f"{name} is a constant in expressions ({CONSTANTS[name]!r}), not a variable"
+            raise error_at(text, reason, at, at + len(name))
         try:
             value = float(number)
         except ValueError:

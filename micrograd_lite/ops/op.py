@@ -62,7 +62,7 @@ class Op:
     numpy_forward: str | None = None
     values: tuple[float, ...] = ()  # the bound parameters' values, in `params` order
     family: Op | None = field(default=None, repr=False)  # the unbound op a bound one came from
-    _compiled: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+    _compiled: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)  # per dialect
 
     def __post_init__(self) -> None:
         if self.arity != VARIADIC and not (len(self.local) == len(self.rules) == self.arity):

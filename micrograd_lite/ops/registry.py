@@ -117,6 +117,8 @@ def _fill(dialect: str, space: dict[str, Any]) -> None:
         space.update(ieee.FUNCTIONS)
     elif dialect == "scalar":
         space.update(rules.MATH_FUNCTIONS)
+    if dialect == "value":
+        space["data"] = _data
     for name, op in _by_function.items():
         if dialect == "value":
             space[name] = _value_maker(op)
@@ -135,6 +137,11 @@ def _forward_with_params(op: Op, dialect: str) -> Callable[..., Any]:
         return op.bind(*values).forward_in(dialect)(*inputs)
 
     return forward
+
+
+def _data(x: Any) -> Any:
+    """A Value's float (what the `value` dialect compares), or a number as it is."""
+    return getattr(x, "data", x)
 
 
 def _value_maker(op: Op) -> Callable[..., Any]:

@@ -240,6 +240,20 @@ class _Scalar(ast.NodeTransformer):
         return node
 
 
+class _Values(_Scalar):
+    """As scalar, with every compared quantity read as a float (`data(a) == 0.0`): a Value's
+    `==` is identity (as micrograd's), and a condition selects a branch, not a derivative."""
+
+    def visit_Compare(self, node: ast.Compare) -> ast.expr:
+        self.generic_visit(node)
+        operands = [_read_data(x) for x in (node.left, *node.comparators)]
+        return ast.Compare(operands[0], node.ops, operands[1:])
+
+
+def _read_data(x: ast.expr) -> ast.expr:
+    return ast.Call(ast.Name("data", ast.Load()), [x], [])
+
+
 class _Ieee(_Scalar):
     """As scalar, with `/`, `**` and the math functions as IEEE ones (`ieee_div`, `ieee_pow`,
     `ieee_exp`, ...), so one namespace can hold both kinds (compiled code mixes them)."""
@@ -279,7 +293,7 @@ class _Numpy(ast.NodeTransformer):
 
 _DIALECTS: dict[str, Callable[[], ast.NodeTransformer]] = {
     "scalar": _Scalar,
-    "value": _Scalar,
+    "value": _Values,
     "ieee": _Ieee,
     "numpy": _Numpy,
 }

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from micrograd_lite.ops import Op, activations
+
 if TYPE_CHECKING:
     from micrograd_lite.value import Value
-
-# op name a Neuron's activation produces, by `Neuron.activation`
-_ACTIVATION_OPS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid"}
 
 
 class NeuronLike(Protocol):
@@ -43,11 +42,11 @@ def neuron_groups(layers: Iterable[LayerLike], order: Iterable[Value]) -> dict[V
     of its weights, a `+` of its running sum (micrograd's unfused neuron), or its activation.
     """
     owner: dict[Value, str] = {}
-    activation: dict[str, str] = {}
+    activation: dict[str, Op | None] = {}
     for li, layer in enumerate(layers, start=1):
         for ni, neuron in enumerate(layer.neurons, start=1):
             name = f"layer {li} neuron {ni}"
-            activation[name] = _ACTIVATION_OPS.get(neuron.activation, "")
+            activation[name] = activations().get(neuron.activation)  # None for "linear"
             for p in [*neuron.w, *([neuron.b] if neuron.b is not None else [])]:
                 owner[p] = name
     weights = set(owner)
@@ -61,6 +60,12 @@ def neuron_groups(layers: Iterable[LayerLike], order: Iterable[Value]) -> dict[V
         elif v.op == "+" and len(ins) == 2 and ins[1].op == "*" and ins[1] in owner:
             if first == owner[ins[1]] or (ins[0].is_leaf and not ins[0].label and first is None):
                 owner[v] = owner[ins[1]]  # b + w1*x1, s + w_k*x_k, or micrograd's 0 + w1*x1
-        elif first is not None and activation[first] == v.op and ins[0].op in ("affine", "+"):
+        elif first is not None and _made_by(v, activation[first]) and ins[0].op in ("affine", "+"):
             owner[v] = first  # the activation of its own sum, not a later op on its output
     return owner
+
+
+def _made_by(v: Value, op: Op | None) -> bool:
+    """True when `v` is a node of `op` (of any of its parameters: leaky_relu(0.2) too)."""
+    rule = v.rule
+    return op is not None and rule is not None and (rule.family or rule) is op
