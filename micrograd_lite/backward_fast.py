@@ -33,7 +33,7 @@ def interior_order(root: Value) -> list[Value]:
     entered = float("nan")  # new objects on every call: identity marks valid for this call only
     placed = float("nan")
     order: list[Value] = []
-    stack: list[Node] = [root]
+    stack: list[Value] = [root]
     push, pop, place = stack.append, stack.pop, order.append
     # shared input tuples with nothing left to push, by id (held here, so no id is reused)
     cleared: dict[int, tuple[Value, ...]] = {}
@@ -45,7 +45,7 @@ def interior_order(root: Value) -> list[Value]:
                 continue
             if mark is entered:  # the node's own marker: all its inputs are placed
                 node.grad = placed
-                place(node)  # type: ignore[arg-type]  # every node of a Value graph is a Value
+                place(node)
                 continue
             node.grad = entered
             push(node)  # popped again once the inputs pushed above it are placed
@@ -70,7 +70,7 @@ def interior_order(root: Value) -> list[Value]:
             if len(stack) == height:  # no input to wait for: placed now, as when popped next
                 pop()
                 node.grad = placed
-                place(node)  # type: ignore[arg-type]
+                place(node)
     finally:
         for node in order:
             node.grad = 0.0

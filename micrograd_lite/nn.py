@@ -139,7 +139,7 @@ class Neuron(Module):
             total: Value | float = self.b if self.b is not None else 0.0
             for wi, xi in zip(self.w, xs, strict=True):
                 total = total + wi * xi
-            act = total  # type: ignore[assignment]
+            act = total if isinstance(total, Value) else Value(total)  # nin >= 1: a Value
         return act if self._act is None else self._act(act)
 
     def parameters(self) -> list[Value]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import decimal
 import numbers
+from typing import SupportsFloat, cast
 
 from micrograd_lite.errors import OperandTypeError, OpOverflowError, describe
 
@@ -25,6 +26,6 @@ def as_float(x: object, where: str, hint: str = "") -> float:
     if not is_number(x):
         raise OperandTypeError(f"{where}: expected a real number, got {describe(x)}{hint}")
     try:
-        return float(x)  # type: ignore[arg-type]  # a Real or Decimal, checked above
+        return float(cast(SupportsFloat, x))  # a Real or Decimal, checked above
     except OverflowError:
         raise OpOverflowError(f"{where}: {describe(x)} is too large for a float") from None

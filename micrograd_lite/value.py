@@ -30,7 +30,6 @@ from micrograd_lite.ops.table import ADD, DIV, MUL, NEG, POW, RELU, SUB, TANH, p
 
 __all__ = [
     "Number",
-    "Opaque",
     "Operand",
     "Value",
     "apply",
@@ -60,7 +59,9 @@ class Value(Node):
         self._rule = None
         self._a = None
         self._b = None
-        if _children:  # micrograd's own way of recording a node: see `Opaque`
+        if _children:  # micrograd's own way of recording a node (custom.py)
+            from micrograd_lite.custom import Opaque  # a Value subclass: built on this one
+
             Opaque.adopt(self, _children, _op)
         if _on_create is not None:
             _on_create(self)
@@ -215,32 +216,6 @@ class Value(Node):
         gradient to each leaf instead of re-sending stale interior ones (micrograd's issue #53).
         """
         _backward.backward(self)
-
-
-class Opaque(Value):
-    """A node made by micrograd's `Value(data, _children, _op)`: inputs known, local
-    derivatives not, so `backward()` cannot pass it (and says so). Value's layout (the
-    constructor turns itself into one), its inputs a tuple in `_b`, `_a` None."""
-
-    __slots__ = ()
-
-    @staticmethod
-    def adopt(node: Value, children: Sequence[Value], name: object) -> None:
-        for child in children:
-            if not isinstance(child, Value):
-                raise OperandTypeError(f"Value: _children must be Values, got {describe(child)}")
-        node.__class__ = Opaque
-        node._b = tuple(children)  # type: ignore[assignment]  # see the class docstring
-        node._rule = table.opaque(name)
-
-    @property
-    def inputs(self) -> tuple[Value, ...]:
-        children: tuple[Value, ...] = self._b  # type: ignore[assignment]
-        return children
-
-    @property
-    def local_grads(self) -> tuple[float, ...]:
-        raise _backward.opaque_node_error(self)
 
 
 _new = object.__new__

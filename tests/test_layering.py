@@ -24,6 +24,7 @@ LAYERS: dict[str, int] = {
     "value": 5,
     "engine": 6,
     "fused": 6,
+    "custom": 6,
     "on_values": 6,
     "anomaly": 6,
     "nn": 7,
@@ -47,6 +48,7 @@ LAYERS: dict[str, int] = {
 # The imports allowed to point up, each made lazily inside a function, and why.
 UPWARD: dict[tuple[str, str], str] = {
     ("value", "fused"): "Value.affine makes the fused neuron, a node type built on Value",
+    ("value", "custom"): "Value(data, _children, _op) makes a micrograd-style custom node",
 }
 
 

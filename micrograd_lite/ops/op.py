@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from micrograd_lite.ops import registry, rules
+from micrograd_lite.ops import fold, registry, rules
 from micrograd_lite.ops.registry import namespace
 
 INPUTS = ("a", "b")
@@ -121,7 +121,7 @@ class Op:
     def tree_of(self, text: str) -> ast.expr:
         """A rule of this op as a tree, bound parameters already replaced by literals."""
         tree = rules.parse(text, self.name)
-        return rules.substitute(tree, self.bound) if self.values else tree
+        return fold.substitute(tree, self.bound) if self.values else tree
 
     def tree(self, part: str, index: int = 0) -> ast.expr:
         """The `forward` rule, or the `local` rule of input `index`, as a tree."""
@@ -221,8 +221,8 @@ def fill(template: str, values: dict[str, float]) -> str:
         return template
 
     def work_out(match: re.Match[str]) -> str:
-        tree = rules.substitute(rules.parse(match.group(1), template), values)
-        value = rules.constant(tree)
+        tree = fold.substitute(rules.parse(match.group(1), template), values)
+        value = fold.constant(tree)
         return ast.unparse(tree) if value is None else number_name(value)
 
     return re.sub(r"\{([^{}]+)\}", work_out, template)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 import graphviz
 
@@ -230,7 +230,7 @@ def _legend(g: graphviz.Digraph, kinds: set[Kind]) -> None:
     g.node("legend", f"<{table}>", shape="plaintext", fontsize="10")
 
 
-def to_dot(root: Value, **draw_kwargs: object) -> str:
+def to_dot(root: Value, **draw_kwargs: Any) -> str:
     """The DOT text of `draw_dot(root, **draw_kwargs)`; needs no Graphviz binary."""
-    source: str = draw_dot(root, **draw_kwargs).source  # type: ignore[arg-type]
+    source: str = draw_dot(root, **draw_kwargs).source
     return source

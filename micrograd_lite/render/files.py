@@ -9,6 +9,7 @@ around it.
 from __future__ import annotations
 
 import pathlib
+from typing import Any
 
 import graphviz
 
@@ -24,14 +25,14 @@ INSTALL_HINT = (
 )
 
 
-def to_svg(root: Value, **draw_kwargs: object) -> str:
+def to_svg(root: Value, **draw_kwargs: Any) -> str:
     """The picture as SVG text (runs `dot`)."""
-    g = draw_dot(root, **draw_kwargs)  # type: ignore[arg-type]
+    g = draw_dot(root, **draw_kwargs)
     svg: str = _pipe(g, "svg", "SVG").decode("utf-8")
     return svg
 
 
-def render_to_file(root: Value, path: str | pathlib.Path, **draw_kwargs: object) -> pathlib.Path:
+def render_to_file(root: Value, path: str | pathlib.Path, **draw_kwargs: Any) -> pathlib.Path:
     """Write the picture to `path`, by suffix: .dot/.gv DOT text (no binary), .svg/.png/.pdf (dot).
 
     Parent directories are created. Returns the path written.
@@ -43,7 +44,7 @@ def render_to_file(root: Value, path: str | pathlib.Path, **draw_kwargs: object)
             f"render_to_file: unknown suffix {path.suffix!r} in {str(path)!r}; "
             "use .svg, .png, .pdf (need Graphviz's dot) or .dot/.gv (DOT text)"
         )
-    g = draw_dot(root, **draw_kwargs)  # type: ignore[arg-type]
+    g = draw_dot(root, **draw_kwargs)
     if suffix in FORMATS:
         data = _pipe(g, suffix[1:], str(path))  # before mkdir: a failure leaves no empty dirs
         path.parent.mkdir(parents=True, exist_ok=True)
