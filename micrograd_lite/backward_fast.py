@@ -8,7 +8,8 @@ Each gives the same additions in the same order, so the same floats as the refer
    objects compared by identity, so no stale grad (nor a mark left by an interrupted call) can
    be mistaken for one. Leaves are not listed (they have nothing to send), and input tuples
    that nodes share (a Layer's inputs) are skipped once cleared.
-2. The loop reads a node's two input slots directly instead of building `inputs` tuples.
+2. Sort and loop read a node's two input slots (a fused neuron's tuples) directly instead of
+   building `inputs` tuples and calling `send_grads`.
 3. A node whose gradient is 0 and whose local derivatives are finite sends only zeros, which
    change no sum: it is skipped, as hand-written backprop skips a dead relu (typically most
    of a ReLU net). `x - x == 0.0` is the cheapest finiteness test (inf - inf and NaN are NaN).
@@ -16,7 +17,7 @@ Each gives the same additions in the same order, so the same floats as the refer
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from micrograd_lite.errors import GraphError
 from micrograd_lite.ops.table import AFFINE
@@ -24,6 +25,13 @@ from micrograd_lite.ops.table import AFFINE
 if TYPE_CHECKING:
     from micrograd_lite.node import Node
     from micrograd_lite.value import Value
+
+    class _Fused(Value):  # what fused.Affine adds to a node (it sits above this module)
+        _ws: tuple[Value, ...]
+        _xs: tuple[Value, ...]
+        _bias: Value | None
+        _wd: tuple[float, ...]
+        _xd: tuple[float, ...]
 
 
 def interior_order(root: Value) -> list[Value]:
@@ -47,27 +55,44 @@ def interior_order(root: Value) -> list[Value]:
                 node.grad = placed
                 place(node)
                 continue
-            node.grad = entered
-            push(node)  # popped again once the inputs pushed above it are placed
-            height = len(stack)
             a = node._a
             if a is not None:  # one or two inputs: push b, then a (a is expanded first)
                 b = node._b
-                if b is not None and b._rule is not None and b.grad is not placed:
-                    push(b)
-                if a._rule is not None and a.grad is not placed:
-                    push(a)
-            else:  # many inputs (a fused neuron): its input tuples, last first
-                for group in reversed(node.input_groups()):
-                    if id(group) in cleared:
-                        continue
-                    before = len(stack)
-                    for p in reversed(group):
-                        if p._rule is not None and p.grad is not placed:
-                            push(p)
-                    if len(stack) == before:
-                        cleared[id(group)] = group  # leaves stay leaves, placed stays placed
-            if len(stack) == height:  # no input to wait for: placed now, as when popped next
+                push_b = b is not None and b._rule is not None and b.grad is not placed
+                push_a = a._rule is not None and a.grad is not placed
+                if push_a or push_b:
+                    node.grad = entered
+                    push(node)  # popped again once the inputs pushed above it are placed
+                    if push_b and b is not None:
+                        push(b)
+                    if push_a:
+                        push(a)
+                else:  # no input to wait for: placed now, as it would be when popped next
+                    node.grad = placed
+                    place(node)
+                continue
+            node.grad = entered
+            push(node)
+            height = len(stack)
+            # many inputs: (w..., x..., bias) for a fused neuron; pushed last first
+            if node._rule is AFFINE:  # its tuples read directly (shortcut 2)
+                fused = cast("_Fused", node)
+                bias = fused._bias
+                if bias is not None and bias._rule is not None and bias.grad is not placed:
+                    push(bias)
+                groups: tuple[tuple[Value, ...], ...] = (fused._xs, fused._ws)
+            else:
+                groups = node.input_groups()[::-1]
+            for group in groups:
+                if id(group) in cleared:
+                    continue
+                before = len(stack)
+                for p in reversed(group):
+                    if p._rule is not None and p.grad is not placed:
+                        push(p)
+                if len(stack) == before:
+                    cleared[id(group)] = group  # leaves stay leaves, placed stays placed
+            if len(stack) == height:  # no input to wait for: placed now
                 pop()
                 node.grad = placed
                 place(node)
@@ -97,9 +122,16 @@ def backward(root: Value) -> None:
             b = node._b
             if b is not None:
                 b.grad += node._db * g
-        elif g == 0.0 and node._rule is AFFINE and node.data - node.data == 0.0:
-            # a finite fused sum means every w_i*x_i is finite, so every local derivative is
-            continue
+        elif node._rule is AFFINE:  # a fused neuron, its loops inline (shortcut 2)
+            if g == 0.0 and node.data - node.data == 0.0:
+                continue  # a finite sum: every w_i*x_i, so every local derivative, is finite
+            fused = cast("_Fused", node)
+            for w, x_data in zip(fused._ws, fused._xd, strict=True):
+                w.grad += x_data * g
+            for x, w_data in zip(fused._xs, fused._wd, strict=True):
+                x.grad += w_data * g
+            if fused._bias is not None:
+                fused._bias.grad += g
         else:
             node.send_grads()
 

@@ -39,6 +39,10 @@ class Affine(Value):
 
     __slots__ = ("_bias", "_wd", "_ws", "_xd", "_xs")
 
+    # Read, never written: a class attribute shadows Node's slot, so a new node needs no write
+    _a = None
+    _b = None
+
     _ws: tuple[Value, ...]  # the weights
     _xs: tuple[Value, ...]  # the inputs
     _bias: Value | None
@@ -101,8 +105,11 @@ def affine_nodes(rows: Sequence[Row], xs: tuple[Value, ...], xd: tuple[float, ..
         node.grad = 0.0
         node.label = ""
         node._rule = AFFINE
-        node._a = node._b = None
-        node._ws, node._xs, node._bias, node._wd, node._xd = ws, xs, bias, wd, xd
+        node._ws = ws
+        node._xs = xs
+        node._bias = bias
+        node._wd = wd
+        node._xd = xd
         if hook is not None:
             hook(node)
         if not relu:

@@ -106,3 +106,10 @@ def literal(x: float) -> ast.expr:
     if math.copysign(1.0, x) < 0.0:
         return ast.UnaryOp(ast.USub(), ast.Constant(-x))
     return ast.Constant(x)
+
+
+def constant_truth(tree: ast.expr) -> bool | None:
+    """True or False when a condition is decided by constants alone, else None."""
+    if isinstance(tree, ast.Constant) and isinstance(tree.value, bool):
+        return tree.value
+    return None

@@ -11,6 +11,7 @@ whether `nn` may use it as an activation, and parameters (`n` in `a ** n`).
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -169,12 +170,18 @@ class Op:
 
     # -- the eager path's use of the rules -------------------------------------------------------
 
-    @property
+    @functools.cached_property  # the eager path's: one attribute read per node
     def forward_fn(self) -> Callable[..., float]:
         """`forward` on floats."""
         return self.forward_in("scalar")
 
-    @property
+    @functools.cached_property
+    def local_plain(self) -> Callable[..., tuple[float, ...]]:
+        """The local derivatives on floats as Python computes them (it may raise where IEEE
+        answers: `apply` then asks `local_fn`)."""
+        return self.local_in("scalar")
+
+    @functools.cached_property
     def local_fn(self) -> Callable[..., tuple[float, ...]]:
         """The local derivatives on floats, IEEE answers where Python would raise (sqrt's
         slope at 0 is inf): the plain rule first, the `ieee` dialect only if it raised."""
@@ -187,22 +194,20 @@ class Op:
 
     def check(self, *xs: float) -> None:
         """Raise the table's error when an input is outside the op's domain."""
-        if not self.checks:
-            return
-        fns = self._compiled.get(("checks", "scalar"))
-        if fns is None:
-            fns = self._compiled[("checks", "scalar")] = [
-                (
-                    rules.function(
-                        self._args(), (self.tree_of(c.holds),), "scalar", namespace("scalar")
-                    ),
-                    c,
+        if self.checks and not self._all_hold(*xs):
+            for c in self.checks:  # which one: the rare path, compiled once per check
+                holds = rules.function(
+                    self._args(), (self.tree_of(c.holds),), "scalar", namespace("scalar")
                 )
-                for c in self.checks
-            ]
-        for holds, c in fns:
-            if not holds(*xs):
-                raise c.error(self.domain_message(c, xs))
+                if not holds(*xs):
+                    raise c.error(self.domain_message(c, xs))
+
+    @functools.cached_property
+    def _all_hold(self) -> Callable[..., bool]:
+        """Every domain check at once, as one condition (one call per node)."""
+        trees = [self.tree_of(c.holds) for c in self.checks]
+        both = trees[0] if len(trees) == 1 else ast.BoolOp(ast.And(), trees)
+        return rules.function(self._args(), (both,), "scalar", namespace("scalar"))
 
     def domain_message(self, check: DomainCheck, xs: tuple[float, ...]) -> str:
         """The error message of `check` failing at inputs `xs`: the op, the rule, the values."""
@@ -259,13 +264,20 @@ def _bind(family: Op, values: tuple[float, ...]) -> Op:
 
             raise DomainError(f"{family.name}: parameters must be finite; got {v!r}")
     bound = {p: v for (p, _), v in zip(family.params, values, strict=True)}
+    # a check the parameters alone decide is dropped (`a ** 2` has no domain to check)
+    checks = tuple(
+        c
+        for c in family.checks
+        if fold.constant_truth(fold.substitute(rules.parse(c.holds, family.name), bound))
+        is not True
+    )
     op = Op(
         fill(family.name, bound),
         family.arity,
         family.forward,
         family.local,
         tuple(fill(r, bound) for r in family.rules),
-        family.checks,
+        checks,
         family.function,
         family.activation,
         family.kinks,

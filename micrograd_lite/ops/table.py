@@ -161,6 +161,13 @@ def opaque(name: object) -> Op:
     return op
 
 
+_pow_ops: dict[float, Op] = {}
+
+
 def pow_const(n: float) -> Op:
     """The op `a ** n` for a constant exponent n (micrograd's `**2`), one shared Op per n."""
-    return POW_CONST.bind(n)
+    op = _pow_ops.get(n)  # `x ** 2` in a loop: one dict lookup (bind() does more)
+    if op is None:
+        op = POW_CONST.bind(n)
+        _pow_ops[float(n)] = op
+    return op
