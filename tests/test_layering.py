@@ -1,6 +1,8 @@
-"""Imports go one way (style guide §2): errors -> ops -> graph -> backward -> value -> the
-features -> worked examples -> commands -> cli. A module may import only from layers below it,
-so the math (ops) never depends on a picture, a checker or the CLI."""
+"""Imports go one way (style guide §2): errors -> ops (the table) -> graph -> backward_fast
+-> node, backward -> value -> fused, custom, anomaly -> the features (nn, expr, render, check,
+compile, ...) -> worked examples -> commands -> cli. A module may import only from layers below
+it, so the math (ops) never depends on a picture, a checker or the CLI. The few imports that
+point up are listed in UPWARD with their reason, and are made lazily inside a function."""
 
 from __future__ import annotations
 
