@@ -14,8 +14,11 @@ graph can be differentiated again (higher-order derivatives build on this). The 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from micrograd_lite.backward import topo_order
 from micrograd_lite.errors import GraphError
-from micrograd_lite.ops import Op, registry
+from micrograd_lite.ops import AFFINE, Op, registry
 from micrograd_lite.value import Value, _lift, apply
 
 
@@ -37,7 +40,34 @@ def local_grads_as_values(node: Value) -> tuple[Value, ...]:
     op = node.rule
     if op is None:
         return ()
+    if op is AFFINE:  # b + sum(w_i * x_i): d/dw_i = x_i, d/dx_i = w_i, d/db = 1
+        inputs = node.inputs
+        n = len(inputs) // 2
+        ones = (_lift(1.0, op),) if len(inputs) % 2 else ()
+        return (*inputs[n : 2 * n], *inputs[:n], *ones)
     if op.arity < 1:
-        raise GraphError(f"{op.name}: a node with many inputs has no rule to run on Values")
+        raise GraphError(
+            f"{op.name}: the node {node!r} was built with Value(data, _children, _op), "
+            "which records no local derivatives: there is no rule to run"
+        )
     local = op.local_in("value")(*node.inputs, node)
     return tuple(x if isinstance(x, Value) else _lift(float(x), op) for x in local)
+
+
+def gradient_graphs(output: Value, inputs: Sequence[Value]) -> tuple[Value, ...]:
+    """d output / d input for each of `inputs`, as Values whose graphs record how each
+    gradient is computed: the chain rule of `backward.py`, its products and sums made of
+    Values, its local derivatives from `local_grads_as_values`. An input `output` does not
+    depend on gets a 0.0 leaf. `.grad` fields are left alone."""
+    order = topo_order(output)
+    grads: dict[Value, Value] = {output: Value(1.0)}
+    for node in reversed(order):
+        g = grads.get(node)
+        if g is None or node.is_leaf:
+            continue
+        for parent, local in zip(node.inputs, local_grads_as_values(node), strict=True):
+            term = local * g
+            before = grads.get(parent)
+            grads[parent] = term if before is None else before + term
+    found = [grads.get(x) for x in inputs]
+    return tuple(Value(0.0) if g is None else g for g in found)  # not `or`: Value(0) is falsy

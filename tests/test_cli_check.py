@@ -32,15 +32,15 @@ def test_check_passes_without_formula(capsys: pytest.CaptureFixture[str]) -> Non
 def test_check_passes_with_right_formula(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "check", EXPR, "--at", AT, "--expect", "y + 1 - tanh(x)**2, x")
     assert code == 0
-    assert "your formula agree" in out
+    assert "PASS: autograd agrees with your formula for all 2 inputs" in out
 
 
 def test_check_fails_with_formula_missing_a_factor(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "check", EXPR, "--at", AT, "--expect", "y + 1 - tanh(x), x")
     assert code == 1
-    assert "FAIL: x (your formula disagrees with autograd)" in out
+    assert "FAIL: x (your formula disagrees with autograd by" in out
     y_line = next(line for line in out.splitlines() if line.strip().startswith("y "))
-    assert y_line.rstrip().endswith("ok")
+    assert y_line.rstrip().endswith("PASS")
 
 
 def test_check_formulas_follow_at_order(capsys: pytest.CaptureFixture[str]) -> None:
@@ -52,9 +52,9 @@ def test_check_formulas_follow_at_order(capsys: pytest.CaptureFixture[str]) -> N
 def test_check_kink_without_formula_is_not_a_pass(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "check", "relu(x) * y", "--at", "x=0,y=2")
     assert code == 1
-    assert "UNVERIFIED" in out and "ReLU" in out
+    assert "INCONCLUSIVE: nothing settles x" in out and "relu(x)" in out
     code, out, _ = run(capsys, "check", "relu(x) * y", "--at", "x=0,y=2", "--expect", "0, 0")
-    assert code == 0 and "caveat" in out
+    assert code == 0 and "finite differences cannot tell for x" in out
 
 
 def test_check_explain(capsys: pytest.CaptureFixture[str]) -> None:

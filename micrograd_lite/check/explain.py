@@ -21,10 +21,11 @@ the way backward() does it, node by node (linear in the graph, where paths can b
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from micrograd_lite.backward import topo_order
-from micrograd_lite.check.naming import expressions, factor, node_names, num, wrap
+from micrograd_lite.check.naming import Names, factor, node_names, num, wrap
 from micrograd_lite.errors import OperandTypeError, describe
 from micrograd_lite.value import Value
 
@@ -76,7 +77,11 @@ class ChainRuleTrace:
     path_count: int
     total: float
     per_node: tuple[NodeGrad, ...]
-    names: dict[Value, str]
+    naming: Names
+
+    @property
+    def names(self) -> dict[Value, str]:
+        return self.naming.names
 
     @property
     def omitted(self) -> int:
@@ -102,6 +107,9 @@ class ChainRuleTrace:
                     "(the per-node sums below cover all of them)"
                 )
             lines.extend(self._per_node_lines())
+        where = self.naming.where(_words("\n".join(lines)))
+        if where:
+            lines.append(where)
         if not _close(self.wrt.grad, self.total):
             lines.append(
                 f"note: {bottom}.grad is {self.wrt.grad!r}, but the chain rule gives "
@@ -163,14 +171,16 @@ def explain(root: Value, wrt: Value, *, max_paths: int = 20) -> ChainRuleTrace:
     for node in order:
         counts[node] = 1 if node is wrt else sum(counts[p] for p in node.inputs)
     on_path = [node for node in reversed(order) if counts[node]]
-    names = node_names([root, *on_path, wrt], expressions(order))
+    graph = order if counts.get(wrt) else [*order, wrt]  # wrt may be elsewhere
+    naming = node_names(graph, keep=(root, wrt))
+    names = naming.names
     paths = _enumerate_paths(root, wrt, counts, max_paths)
     per_node = _accumulate(on_path, root, names)
     # all paths listed: their exact sum (fsum adds no rounding of its own); capped: backward()'s
     # node-by-node sum, which covers every path
     complete = len(paths) == counts[root]
     total = math.fsum(p.product for p in paths) if complete else per_node[-1].grad
-    return ChainRuleTrace(root, wrt, tuple(paths), counts[root], total, tuple(per_node), names)
+    return ChainRuleTrace(root, wrt, tuple(paths), counts[root], total, tuple(per_node), naming)
 
 
 def _enumerate_paths(
@@ -242,6 +252,10 @@ def _via(path: ChainPath) -> str:
     if len(path.rules) <= 3:
         return "[" + "; ".join(r for r in path.rules if r) + "]"
     return "[inputs " + ",".join(str(k + 1) for k in path.indices) + "]"
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z_]\w*", text)
 
 
 def _close(a: float, b: float) -> bool:

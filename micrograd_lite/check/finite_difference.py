@@ -1,25 +1,49 @@
-"""The numeric column of gradcheck: a central difference, and when it cannot be trusted.
+"""The numeric column of gradcheck: a central difference with an error bar, or the reason it has
+none.
 
-The central difference (f(x + h e_i) - f(x - h e_i)) / 2h, h = eps * max(1, |x_i|), has a
-truncation error of order h^2 * f''' and a rounding error of order ulp(f) / h, so the numeric
-comparison also allows 16 * 2^-52 * max|f(x +- h)| / 2h (16 ulps of f: the rounding of a
-moderately deep graph), which only matters when f is large against its slope.
+For a step h, D(h) = (f(x + h) - f(x - h)) / (2h) differs from f'(x) by truncation (about
+f''' h^2 / 6) and by rounding (f's own rounding error, at most B at each side, divided by the
+step: 2B / 2h). Both are estimated, not assumed: D is taken at h and h/2, their difference
+measures the truncation (it is 3/4 of D(h)'s), and B comes from f's own graph
+(`rounding.rounding_bound`). The estimate is the Richardson extrapolation
+R = D(h/2) + (D(h/2) - D(h)) / 3, whose truncation is of order h^4, and its error bar is
 
-A finite difference across a kink (an op the table marks with kinks, as relu, abs and
-leaky_relu at 0) measures the average of the
-two one-sided slopes, not the derivative: such a row is marked unreliable and its numeric column
-is shown but not compared. So is a row where f is undefined at x - h or x + h (log near 0).
+    tolerance = |D(h) - D(h/2)| + 2 * rounding(h/2) + rounding(h) + 4 ulp(R)
+
+which over-covers R's truncation (D's difference is of order h^2) and counts rounding twice.
+
+The step is relative to x, h = eps * |x|, so tiny inputs get tiny steps (x^3 at 1e-9, and no
+step across a pole at 0 for 1/x at 1e-11); only where that step drowns in rounding is the
+absolute one, h = eps * max(1, |x|), used instead (sin(1 + x) at 1e-9). There is no bar at all,
+and the row cannot be told, where f is undefined at a step (a domain edge), where a step
+crosses a kink (an op the table marks with kinks, as relu, abs and leaky_relu at 0), where f
+builds a different graph at a step (it branches on the data), or where the two quotients
+differ by more than a quarter (f is not smooth at the step's scale: the error model is void).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from micrograd_lite.backward import topo_order
+from micrograd_lite.check.rounding import ULP, rounding
 from micrograd_lite.errors import OperandTypeError, describe
 from micrograd_lite.value import Value
 
-_FD_NOISE_ULPS = 16.0  # rounding allowance of a central difference, in ulps of f (see above)
+RESOLUTION = 1e-3  # a finite difference vouches for autograd when its bar is this narrow
+
+
+@dataclass(frozen=True)
+class FiniteDifference:
+    """A numeric derivative: `estimate` (None when f is undefined around x), its error bar
+    `tolerance`, the `step` used, and `reason` it cannot be trusted ('' when it can)."""
+
+    estimate: float | None
+    tolerance: float
+    step: float
+    reason: str = ""
 
 
 def call(f: Callable[..., Value], args: Sequence[Value]) -> Value:
@@ -29,20 +53,16 @@ def call(f: Callable[..., Value], args: Sequence[Value]) -> Value:
     return out
 
 
-def kink_inputs(root: Value) -> list[tuple[str, float]]:
-    """(op, its input's distance from the kink) for every kink of every node whose op has
+def kink_inputs(root: Value) -> list[tuple[Value, float]]:
+    """(node, its input's distance from the kink) for every kink of every node whose op has
     one in the table (relu, abs, leaky_relu at 0), in topological order: the same list for
     every call of a function that does not branch on data."""
     return [
-        (node.op, node.inputs[i].data - point)
+        (node, node.inputs[i].data - point)
         for node in topo_order(root)
         if node.rule is not None
         for i, point in node.rule.kinks
     ]
-
-
-def _sign(a: float) -> int:
-    return (a > 0.0) - (a < 0.0)
 
 
 def central_difference(
@@ -52,52 +72,75 @@ def central_difference(
     i: int,
     eps: float,
     kinks_at_x: list[tuple[str, float]],
-) -> tuple[float | None, float, str]:
-    """(estimate or None, rounding allowance, reason it is unreliable or '')."""
-    h = eps * max(1.0, abs(xs[i]))
-    sides: dict[str, tuple[float, float, list[tuple[str, float]]]] = {}
-    failures: dict[str, str] = {}
-    for side, sign in (("x+h", 1.0), ("x-h", -1.0)):
-        point = list(xs)
-        point[i] = xs[i] + sign * h
-        try:
-            out = call(f, [Value(p, label=n) for p, n in zip(point, labels, strict=True)])
-        except (ArithmeticError, ValueError) as err:  # the domain errors subclass these
-            failures[side] = f"{type(err).__name__}: {err}"
-            continue
-        sides[side] = (point[i], out.data, kink_inputs(out))
-    if len(sides) == 2:
-        (up_x, up_f, up_kinks), (down_x, down_f, down_kinks) = sides["x+h"], sides["x-h"]
-        estimate = (up_f - down_f) / (up_x - down_x)  # the exact float step, not 2h
-        noise = _FD_NOISE_ULPS * 2.0**-52 * max(abs(up_f), abs(down_f)) / (up_x - down_x)
-        return estimate, noise, _kink_reason(kinks_at_x, up_kinks, down_kinks, h)
-    if len(sides) == 1:  # one-sided: error of order h, and f is near the edge of its domain
-        (side, (px, pf, _)), failed = next(iter(sides.items())), next(iter(failures))
-        base = call(f, [Value(x, label=n) for x, n in zip(xs, labels, strict=True)]).data
-        estimate = (pf - base) / (px - xs[i])
-        return (
-            estimate,
-            0.0,
-            f"one-sided ({side} only): f is undefined at {failed}: {failures[failed]}",
+) -> FiniteDifference:
+    """The numeric d f / d x_i at `xs`, with its error bar (see the module docstring)."""
+    x = xs[i]
+    steps = sorted({eps * abs(x), eps * max(1.0, abs(x))} - {0.0})
+    found = [_richardson(f, xs, labels, i, h, kinks_at_x) for h in steps]
+    usable = [d for d in found if not d.reason]
+    for d in usable:  # the smallest step that resolves the derivative: the safest from poles
+        assert d.estimate is not None
+        if d.tolerance <= RESOLUTION * abs(d.estimate):
+            return d
+    if usable:
+        return min(usable, key=lambda d: d.tolerance)
+    return next((d for d in found if d.estimate is not None), found[0])
+
+
+def _richardson(
+    f: Callable[..., Value],
+    xs: list[float],
+    labels: list[str],
+    i: int,
+    h: float,
+    kinks_at_x: list[tuple[str, float]],
+) -> FiniteDifference:
+    quotients = []
+    reason = ""
+    for step in (h, h / 2):
+        sides = []
+        for sign in (1.0, -1.0):
+            point = list(xs)
+            point[i] = xs[i] + sign * step
+            try:
+                out = call(f, [Value(p, label=n) for p, n in zip(point, labels, strict=True)])
+            except (ArithmeticError, ValueError) as err:  # the domain errors subclass these
+                why = (
+                    f"f is undefined at x{'+' if sign > 0 else '-'}h ({type(err).__name__}: {err})"
+                )
+                return FiniteDifference(None, math.inf, h, why)
+            found = rounding(out)
+            if found.underflowed and not reason:
+                reason = f"f underflowed at {point[i]!r}: its value there is lost"
+            reason = reason or _kink_reason(kinks_at_x, kink_inputs(out), point[i])
+            sides.append((point[i], out.data, found))
+        (up_x, up_f, up_r), (down_x, down_f, down_r) = sides
+        width = up_x - down_x  # the exact float step, not 2h
+        quotients.append(((up_f - down_f) / width, up_r.over(width) + down_r.over(width)))
+    (d1, noise1), (d2, noise2) = quotients
+    estimate = d2 + (d2 - d1) / 3.0
+    tolerance = abs(d1 - d2) + 2.0 * noise2 + noise1 + 4.0 * ULP * abs(estimate)
+    if not (math.isfinite(estimate) and math.isfinite(tolerance)):
+        return FiniteDifference(None, math.inf, h, reason or "f is not finite around x")
+    if not reason and abs(d1 - d2) > 0.25 * max(abs(d1), abs(d2)):
+        reason = (
+            f"the difference quotients at steps {h:.1e} and {h / 2:.1e} disagree ({d1!r}, {d2!r}): "
+            "f is not smooth enough at that scale (a pole or a kink nearby?)"
         )
-    reason = "; ".join(f"at {side}: {why}" for side, why in failures.items())
-    return None, 0.0, f"f is undefined on both sides ({reason})"
+    if reason:  # an estimate to show, not to compare
+        return FiniteDifference(estimate, math.inf, h, reason)
+    return FiniteDifference(estimate, tolerance, h)
 
 
 def _kink_reason(
-    at_x: list[tuple[str, float]],
-    up: list[tuple[str, float]],
-    down: list[tuple[str, float]],
-    h: float,
+    at_x: list[tuple[str, float]], near: list[tuple[Value, float]], moved: float
 ) -> str:
-    if not (len(at_x) == len(up) == len(down)):
+    if len(at_x) != len(near):
         return "f builds a different graph at x +- h (it branches on the data)"
-    for (op, a), (_, a_up), (_, a_down) in zip(at_x, up, down, strict=True):
-        moves = a_up != a_down
-        crosses = len({_sign(a), _sign(a_up), _sign(a_down)}) > 1
-        if crosses or (moves and abs(a) <= h):
+    for (name, a), (_, a_moved) in zip(at_x, near, strict=True):
+        if (a > 0.0) != (a_moved > 0.0) or (a < 0.0) != (a_moved < 0.0):
             return (
-                f"the input of {op} is within eps of its kink (its distance from it: {a!r} "
-                f"at x, {a_down!r} at x-h, {a_up!r} at x+h)"
+                f"{name} is within the step of its kink (its input is {a!r} from it at x, "
+                f"{a_moved!r} at {moved!r})"
             )
     return ""

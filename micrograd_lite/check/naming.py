@@ -1,45 +1,93 @@
-"""How check shows a node and a number: a node by its label, else a short formula over labels
-and constants (`x*x`, `tanh(w*x)`), else its op in brackets; a number as the articles print it
-(1.045, 0.3, 0.3135).
+"""How check shows a node and a number: a node by its label, else a short formula over its
+inputs' names (`x*x`, `tanh(w*x)`), else a stable name `v1`, `v2`, ... defined once (`where
+v1 = 0.5*x + -1*y + 0.25`); a number as the articles print it (1.045, 0.3, 0.3135).
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from micrograd_lite.ops import AFFINE
 from micrograd_lite.value import Value
 
 _INFIX = ("+", "-", "*", "/", "**")
-_MAX_NAME = 30
+_MAX_NAME = 16  # a formula longer than this is called v1, v2, ... and defined once
 
 
-def node_names(nodes: list[Value], expressions: dict[Value, str | None]) -> dict[Value, str]:
-    """A readable, unique name per node: its label, else its expression if short (`x*x`,
-    `tanh(w*x)`), else its op in brackets (`[+]`); repeats get #2, #3, ..."""
+@dataclass(frozen=True)
+class Names:
+    """What to call each node of a graph (`names`) and, for each name made up here, what it
+    stands for (`definitions`, in the order they were made: `v3` -> `x*y`)."""
+
+    names: dict[Value, str]
+    definitions: dict[str, str]
+
+    def where(self, used: Iterable[str]) -> str:
+        """`where v1 = x*y, v2 = tanh(v1)` for the made-up names among `used` ('' if none),
+        with the definitions they rely on, in the order they were made."""
+        wanted: set[str] = set()
+        todo = [n for n in used if n in self.definitions]
+        while todo:
+            name = todo.pop()
+            if name not in wanted:
+                wanted.add(name)
+                todo += _V_NAME.findall(self.definitions[name])
+        parts = [f"{n} = {text}" for n, text in self.definitions.items() if n in wanted]
+        return "where " + ", ".join(parts) if parts else ""
+
+
+_V_NAME = re.compile(r"\bv\d+\b")
+
+
+def node_names(order: list[Value], keep: Iterable[Value] = ()) -> Names:
+    """A stable, readable name per node of `order` (inputs before the nodes made from them):
+    its label; else, for a node made by an op, its formula over its inputs' names when short
+    and not taken (`x*y`, `tanh(w*x)`), or else `v1`, `v2`, ... (numbered in graph order) with
+    that formula as its definition (a fused neuron's: its terms, `0.5*x + -1*y + 0.25`); a leaf
+    without a label is its value (a constant), or a `v` name with its value as definition when
+    it is in `keep` (the input a derivative is taken by)."""
+    keep = set(keep)
+    # two nodes with the same formula (two `x*y`) both get v names: count formulas first
+    names, _, formulas = _assign(order, keep, set())
+    repeated = Counter(names[n] for n in formulas)
+    twice = {n for n in formulas if repeated[names[n]] > 1}
+    names, definitions, _ = _assign(order, keep, twice)
+    return Names(names, definitions)
+
+
+def _assign(
+    order: list[Value], keep: set[Value], spelled: set[Value]
+) -> tuple[dict[Value, str], dict[str, str], set[Value]]:
+    """Names as `node_names` gives them, but every node in `spelled` gets a v name; also
+    the nodes named by their formula."""
     names: dict[Value, str] = {}
-    used: dict[str, int] = {}
-    for node in nodes:
+    definitions: dict[str, str] = {}
+    formulas: set[Value] = set()  # the nodes named by their own formula
+    for node in order:
         if node in names:
             continue
-        name = node.label or expressions.get(node) or f"[{node.op or num(node.data)}]"
-        used[name] = used.get(name, 0) + 1
-        names[node] = name if used[name] == 1 else f"{name}#{used[name]}"
-    return names
-
-
-def expressions(order: list[Value]) -> dict[Value, str | None]:
-    """Each node as a formula over labels and constants, None once longer than _MAX_NAME
-    characters; built inputs first, so each formula reuses its inputs' (linear, no recursion)."""
-    texts: dict[Value, str | None] = {}
-    for node in order:
         if node.label:
-            texts[node] = node.label
-            continue
-        if node.is_leaf:
-            texts[node] = num(node.data)
-            continue
-        args = [texts[p] for p in node.inputs]
-        text = None if any(a is None for a in args) else _formula(node, node.inputs, args)
-        texts[node] = text if text is not None and len(text) <= _MAX_NAME else None
-    return texts
+            name = node.label
+        elif node.is_leaf and node not in keep:
+            name = num(node.data)
+        else:
+            if node.is_leaf:
+                formula = f"{num(node.data)} (a leaf)"
+            else:
+                formula = _formula(node, node.inputs, [names[p] for p in node.inputs]) or (
+                    f"{node.op}({', '.join(names[p] for p in node.inputs)})"
+                )
+            if not node.is_leaf and len(formula) <= _MAX_NAME and node not in spelled:
+                name = formula
+                formulas.add(node)
+            else:
+                name = f"v{len(definitions) + 1}"
+                definitions[name] = formula
+        names[node] = name
+    return names, definitions, formulas
 
 
 def _formula(node: Value, inputs: tuple[Value, ...], args: list[str | None]) -> str | None:
@@ -56,7 +104,11 @@ def _formula(node: Value, inputs: tuple[Value, ...], args: list[str | None]) -> 
     if function is not None:  # `tanh(w*x)`, `leaky_relu(x, 0.2)`: as expressions write it
         params = "".join(f", {num(v)}" for v in (node.rule.values if node.rule else ()))
         return f"{function}({', '.join(texts)}{params})"
-    return None  # the fused neuron: no short formula
+    if node.rule is AFFINE:  # b + w_1*x_1 + ...: its terms, as the fused neuron sums them
+        n = len(inputs) // 2
+        terms = [f"{parts[k]}*{parts[n + k]}" for k in range(n)]
+        return " + ".join([*terms, texts[-1]] if len(inputs) % 2 else terms)
+    return None
 
 
 def _function_name(node: Value) -> str | None:
@@ -67,7 +119,7 @@ def _function_name(node: Value) -> str | None:
 
 def _atomic(node: Value, text: str) -> bool:
     """True when `text` needs no parentheses as an operand."""
-    if node.label or _function_name(node) is not None:
+    if node.label or _function_name(node) is not None or text.isidentifier():
         return True
     return node.is_leaf and not text.startswith("-")
 

@@ -45,10 +45,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--eps",
         type=float,
         default=1e-6,
-        help="finite-difference step (scaled by max(1, |x|); default 1e-6)",
+        help="finite-difference step, relative to each input (default 1e-6)",
     )
-    parser.add_argument("--rtol", type=float, default=1e-5, help="relative tolerance (1e-5)")
-    parser.add_argument("--atol", type=float, default=1e-8, help="absolute tolerance (1e-8)")
+    parser.add_argument(
+        "--rtol",
+        type=float,
+        default=0.0,
+        help="extra relative tolerance (none: rounding is bounded)",
+    )
+    parser.add_argument(
+        "--atol",
+        type=float,
+        default=0.0,
+        help="extra absolute tolerance (none: rounding is bounded)",
+    )
 
 
 def bind(expression_text: str, at: str) -> tuple[Expression, dict[str, float]]:
@@ -107,4 +117,4 @@ def run(args: argparse.Namespace) -> int:
         for leaf in leaves.values():
             print()
             print(explain(root, leaf))
-    return 0 if report.passed else 1
+    return 0 if report else 1  # PASS only: FAIL and INCONCLUSIVE exit 1 (the summary says which)
