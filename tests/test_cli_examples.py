@@ -14,12 +14,39 @@ from micrograd_lite.worked import Options, adding_neuron
 def test_subset_prints_tables_and_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["examples", "xor", "inverter"]) == 0
     out = capsys.readouterr().out
-    assert out.index("xor: seed 003") < out.index("inverter: seed 004")
-    assert "single-weight" not in out
+    assert out.index(
+        'xor: "Neural networks from scratch, part 2: backpropagation" by Tom Martin'
+    ) < (
+        out.index('inverter: "Backpropagation and Gradient Descent" (the article names no author)')
+    )
+    assert "single-weight" not in out and "seed 00" not in out
     assert "0.9980040223908638" in out  # the talk run's output for 0 XOR 1
     assert "0.31349999999999995" in out  # dE/dw_ih at step 0
-    assert "All 2 examples reproduce the articles' figures." in out
     assert "MISS" not in out
+    # the headline says what was checked: printed figures and derived references apart
+    assert out.endswith(
+        "\n  xor: no printed figure to compare; 20 of 20 derived references match "
+        "(derivations: docs/worked/xor.md)"
+        "\n  inverter: 5 of 5 printed figures match; 17 of 17 derived references match "
+        "(derivations: docs/worked/inverter.md)"
+        "\nAll 2 examples match: 5 of 5 printed figures and 37 of 37 derived references.\n"
+    )
+    assert "reproduce the articles' figures" not in out
+
+
+def test_the_headline_explains_printed_and_derived(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["examples", "single-weight"]) == 0
+    out = capsys.readouterr().out
+    headline = out[out.index("Printed: ") :]
+    assert headline.split("\n") == [
+        "Printed: the figures an article prints. Derived (†): reference values it does not print,",
+        "worked out from exact algebra, the article's own formulas or the author's program, rerun",
+        "(docs/worked/ in the repository derives each one).",
+        "  single-weight: 2 of 2 printed figures match; 14 of 14 derived references match "
+        "(derivations: docs/worked/single-weight.md)",
+        "The example matches: 2 of 2 printed figures and 14 of 14 derived references.",
+        "",
+    ]
 
 
 def test_columns_are_aligned(capsys: pytest.CaptureFixture[str]) -> None:
@@ -27,7 +54,7 @@ def test_columns_are_aligned(capsys: pytest.CaptureFixture[str]) -> None:
     lines = capsys.readouterr().out.splitlines()
     header = next(line for line in lines if line.strip().startswith("figure"))
     w1 = next(line for line in lines if line.strip().startswith("w1 "))
-    for column in ("article", "ours", "verdict"):
+    for column in ("reference", "ours", "verdict"):
         start = header.index(column)
         assert w1[start - 1] == " " and w1[start] != " ", column
 
@@ -41,13 +68,14 @@ def test_lr_changes_the_inverter(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_untabled_lr_still_judges_the_inversion(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["examples", "inverter", "--lr", "0.3"]) == 0
-    assert "not tabled" in capsys.readouterr().out
+    assert "has no derived trajectory" in capsys.readouterr().out
 
 
 def test_a_missed_figure_exits_one(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["examples", "inverter", "--lr", "1.5"]) == 1
     out = capsys.readouterr().out
     assert "MISS" in out and "1 of 1 examples missed a figure: inverter" in out
+    assert "  inverter: 2 of 6 printed figures match; 5 of 5 derived references match" in out
 
 
 def test_unknown_name_exits_two_with_the_valid_names(capsys: pytest.CaptureFixture[str]) -> None:

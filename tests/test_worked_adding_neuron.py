@@ -1,4 +1,5 @@
-"""Seeds 000/001: the adding neuron, against the article's printout and worked-examples.md.
+"""The adding neuron (Rodney Pilgrim's "Learning from Backpropagation"), against the article's
+printout and the references docs/worked/adding-neuron.md derives.
 
 The data (1.1M seedrandom draws, ~2 s) is drawn once per session: `article_data` is cached.
 The full ten-epoch runs take ~20 s each through the library; they are marked slow.
@@ -10,7 +11,8 @@ import pytest
 
 from micrograd_lite.worked import adding_neuron
 from micrograd_lite.worked.adding_neuron import Data, Result
-from micrograd_lite.worked.report import format_report
+from micrograd_lite.worked.report import format_report, summary
+from tests import test_worked_docs
 
 REG_CHECKPOINTS = (
     (1, 0.6713593355096369, 0.6692248708946611),
@@ -179,6 +181,34 @@ def test_full_report_matches_every_printed_line(
     text = format_report(report)
     assert "23744/50000(47.49%)" in text
     assert "3072.2695417020814" in text and "3072.0000000000014" in text
+    assert f"  {summary(report)}\n" in text
+    assert summary(report) == SUMMARY
+    assert "32 of 32 figures match in all." in text
+
+
+# printed: both runs' demo lines, the ten accuracy lines, and the plain run's epoch 1;
+# derived: the final weights of both runs and the plain run's epochs 2-10 (the article's "…")
+SUMMARY = (
+    "adding-neuron: 19 of 19 printed figures match; 13 of 13 derived references match "
+    "(derivations: docs/worked/adding-neuron.md)"
+)
+
+
+def test_report_counts_printed_lines_and_derived_references_apart() -> None:
+    # built from the article's lines, not the minutes-long runs (the slow test above runs them)
+    report = test_worked_docs.adding_report()
+    assert report.ok
+    assert (len(report.printed), len(report.derived)) == (19, 13)
+    regularised, plain = report.sections
+    assert sum(f.printed for f in regularised.figures) == 14
+    assert [f.name for f in plain.figures if f.derived] == [
+        *(f"epoch {k} accuracy" for k in range(2, 11)),
+        "final w0",
+        "final w1",
+    ]
+    assert summary(report) == SUMMARY
+    text = format_report(report)
+    assert text.startswith('adding-neuron: "Learning from Backpropagation" by Rodney Pilgrim\n')
 
 
 def test_compiled_trainer_equals_eager_trainer_on_a_block(data: Data) -> None:

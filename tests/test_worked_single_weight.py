@@ -1,4 +1,5 @@
-"""Seed 002: the single weight, against worked-examples.md."""
+"""The single weight ("Understanding Neural Network Backpropagation Learning Algorithm"),
+against its printed figures and the references docs/worked/single-weight.md derives."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from micrograd_lite.worked import single_weight
-from micrograd_lite.worked.report import format_report
+from micrograd_lite.worked.report import format_report, summary
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +53,28 @@ def test_report_matches_and_names_the_article(result: single_weight.Result) -> N
     report = single_weight.report(result)
     assert report.ok
     text = format_report(report)
-    assert "Understanding Neural Network Backpropagation" in text
-    assert "16 of 16 figures match." in text
+    assert '"Understanding Neural Network Backpropagation Learning Algorithm"' in text
+    assert "seed 002" not in text
+    assert "16 of 16 figures match in all." in text
+
+
+def test_report_counts_printed_figures_and_derived_references_apart(
+    result: single_weight.Result,
+) -> None:
+    report = single_weight.report(result)
+    # printed: w1 = 0.59 and the limit 0.3333…; derived: the gradient, w2..w12, 22 and 45 steps
+    assert [f.name for f in report.printed] == ["w1", "w after 80 steps (→ 0.3333…)"]
+    assert (len(report.printed), len(report.derived)) == (2, 14)
+    line = (
+        "single-weight: 2 of 2 printed figures match; 14 of 14 derived references match "
+        "(derivations: docs/worked/single-weight.md)"
+    )
+    assert f"  {line}\n" in format_report(report)
 
 
 def test_report_catches_a_wrong_learning_rate() -> None:
     report = single_weight.report(single_weight.run(lr=0.11))
     assert not report.ok
     assert "w1" in [f.name for f in report.misses]
+    # the limit 1/3 and the first gradient do not depend on r: each kind misses all but one
+    assert summary(report).startswith("single-weight: 1 of 2 printed figures match; 1 of 14")

@@ -1,11 +1,12 @@
-"""Seed 003: XOR from the talk's weights and from random.Random(1), against worked-examples.md."""
+"""XOR (Tom Martin's "Neural networks from scratch") from the talk's weights and from
+random.Random(1), against the references docs/worked/xor.md derives (the posts print none)."""
 
 from __future__ import annotations
 
 import pytest
 
 from micrograd_lite.worked import xor
-from micrograd_lite.worked.report import format_report
+from micrograd_lite.worked.report import format_report, summary
 
 
 @pytest.fixture(scope="module")
@@ -89,4 +90,14 @@ def test_report(talk: xor.Result, seeded: xor.Result) -> None:
     assert report.ok
     assert len(report.figures) == 20
     text = format_report(report)
-    assert "Tom Martin" in text and "20 of 20 figures match." in text
+    assert "Tom Martin" in text and "20 of 20 figures match in all." in text
+    assert text.startswith(
+        'xor: "Neural networks from scratch, part 2: backpropagation" by Tom Martin\n'
+    )
+    # the posts print no numbers: every reference is derived, and the report says so
+    assert (len(report.printed), len(report.derived)) == (0, 20)
+    assert summary(report) == (
+        "xor: no printed figure to compare; 20 of 20 derived references match "
+        "(derivations: docs/worked/xor.md)"
+    )
+    assert "the posts print no numbers" in text

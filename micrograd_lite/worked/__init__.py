@@ -1,8 +1,10 @@
-"""The seed articles' worked examples, one module per article, reproduced through the library.
+"""Four articles' worked examples, one module per article, reproduced through the library.
 
 Each module builds its network from `Value`/`Neuron`/`Layer`/`MLP`, trains it with `backward()`
 and the article's hyperparameters, and has `run() -> Result` (figures, never printed),
 `report(...) -> Report` (the article's figures beside ours) and `compare(options) -> Report`.
+A report counts apart the figures an article prints and the references derived for it (†),
+and names the file under docs/worked/ that derives them.
 `EXAMPLES` lists them by the names the CLI takes (`micrograd-lite examples xor inverter`); the
 other modules (report, seedrandom, adding_neuron_training) are the examples' helpers.
 
@@ -19,7 +21,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from micrograd_lite.worked import adding_neuron, inverter, single_weight, xor
-from micrograd_lite.worked.report import Figure, Options, Report, Section, format_report
+from micrograd_lite.worked.report import (
+    Figure,
+    Options,
+    Report,
+    Section,
+    format_headline,
+    format_report,
+    summary,
+)
 
 
 @dataclass(frozen=True)
@@ -46,25 +56,28 @@ EXAMPLES: dict[str, Example] = {
     for e in (
         Example(
             "single-weight",
-            "seed 002: one weight, a = 1.5·w, converges to 1/3",
+            '"Understanding Neural Network Backpropagation Learning Algorithm": one weight, '
+            "a = 1.5·w, converges to 1/3",
             single_weight.results,
             lambda options, runs: single_weight.report(*runs),
         ),
         Example(
             "inverter",
-            "seed 004: a 1-1-1 linear net learns to invert its input (--lr sets η)",
+            '"Backpropagation and Gradient Descent": a 1-1-1 linear net learns to invert its '
+            "input (--lr sets η)",
             inverter.results,
             lambda options, runs: inverter.report(*runs),
         ),
         Example(
             "xor",
-            "seed 003: a bias-free 2-3-1 ReLU net learns XOR",
+            'Tom Martin\'s "Neural networks from scratch": a bias-free 2-3-1 ReLU net learns XOR',
             xor.results,
             lambda options, runs: xor.report(*runs),
         ),
         Example(
             "adding-neuron",
-            "seeds 000/001: a neuron learns to add, 2 runs x 5,000,000 updates",
+            'Rodney Pilgrim\'s "Learning from Backpropagation": a neuron learns to add, '
+            "2 runs x 5,000,000 updates",
             adding_neuron.results,
             lambda options, runs: adding_neuron.report(*runs, engine=options.engine),
             slow=True,
@@ -72,4 +85,14 @@ EXAMPLES: dict[str, Example] = {
     )
 }
 
-__all__ = ["EXAMPLES", "Example", "Figure", "Options", "Report", "Section", "format_report"]
+__all__ = [
+    "EXAMPLES",
+    "Example",
+    "Figure",
+    "Options",
+    "Report",
+    "Section",
+    "format_headline",
+    "format_report",
+    "summary",
+]

@@ -1,4 +1,4 @@
-"""Seeds 000/001, Rodney Pilgrim's "Learning from Backpropagation": a neuron learns to add.
+"""A neuron learns to add, from "Learning from Backpropagation" by Rodney Pilgrim.
 
 One linear neuron without bias, out = x0·w0 + x1·w1, is trained on 500,000 rows (x0, x1) →
 x0 + x1 with x uniform on (0, 100], one update per row, 10 epochs, and tested after each epoch
@@ -13,8 +13,10 @@ large, just inside the 1e-4 tolerance; the accuracy curve is SGD noise shrinking
 Without regularisation (w ← w - lr·grad) it is 100 % correct after the first epoch.
 
 The data, the neuron and its training runs (eager or compiled) are in `adding_neuron_training`;
-this module holds the article's printed figures, the report that compares ours with them, and
-the worked example's entry points (`results`, `compare`, `main`).
+this module holds the article's printed figures, the few derived references (†: the final
+weights, and the epochs the article elides as "…", from its author's program rerun; see
+docs/worked/adding-neuron.md), the report that compares ours with them, and the worked example's
+entry points (`results`, `compare`, `main`).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from micrograd_lite.worked.report import (
     Options,
     Report,
     Section,
+    article,
     print_comparison,
 )
 
@@ -61,6 +64,7 @@ __all__ = [
     "BLOCK",
     "CHECKPOINTS",
     "DEMO",
+    "DERIVATIONS",
     "ENGINE_NOTES",
     "EPOCHS",
     "ERROR_MARGIN",
@@ -89,7 +93,8 @@ __all__ = [
     "run",
 ]
 
-ARTICLE = 'seeds 000/001, "Learning from Backpropagation" (Rodney Pilgrim)'
+ARTICLE = article("Learning from Backpropagation", "Rodney Pilgrim")
+DERIVATIONS = "docs/worked/adding-neuron.md"  # where each † reference below comes from
 
 # The article's printed output (regularised run): demo lines, then "correct/50000(pct%)".
 ARTICLE_INITIAL_DEMO = (2.358443202446961, 1969.8638042934172)
@@ -107,9 +112,9 @@ ARTICLE_ACCURACY = (
 )
 ARTICLE_FINAL_DEMO = (3.700334223241915, 3072.2695417020814)
 # Without regularisation the article prints epoch 1 (50000/50000) and "…"; the later epochs
-# (reference: the same program run on) stay at 100 % and the weights stop moving.
+# (derived: the author's program, run on) stay at 100 % and the weights stop moving.
 ARTICLE_NOREG_FINAL_DEMO = (3.7000000000000006, 3072.0000000000014)
-# worked-examples.md: the weights after epoch 10 (not printed; they give the demo lines).
+# The weights after epoch 10 (derived: the author's program, rerun; they give the demo lines).
 REFERENCE_FINAL_WEIGHTS = {
     True: (1.00009434827799, 1.0000844380202245),
     False: (0.9999999999999996, 1.0000000000000009),
@@ -164,6 +169,7 @@ def report(regularised: Result, plain: Result | None = None, *, engine: str = ""
         ARTICLE,
         "out = x0·w0 + x1·w1, seedrandom(2017) data, 10 epochs x 500,000 rows, 50,000 test rows",
         tuple(sections),
+        derivations=DERIVATIONS,
     )
 
 

@@ -1,4 +1,5 @@
-"""Seed 004, "Backpropagation and Gradient Descent": a 1-1-1 linear network learns to invert.
+"""A 1-1-1 linear network learns to invert, from "Backpropagation and Gradient Descent" (no author
+named).
 
 Two one-input neurons without bias and with identity activations, φ(x) = x: the hidden one
 computes φ(a_h) = X·w_ih, the output one φ(a_o) = φ(a_h)·w_ho. Starting from w_ih = 0.15,
@@ -9,7 +10,8 @@ article derives the gradients by hand with the chain rule:
 
 (0.3135 and 0.15675 at the start). Here `backward()` computes them, and each epoch moves both
 weights at once, w ← w - η·dE/dw, until |φ(a_o) - Y| < 1e-6. The article does not print its η;
-the default is 0.1 (89 updates), and worked-examples.md tables η = 0.05, 0.01, 0.2 and 0.5 too.
+the default is 0.1 (89 updates); the article's formulas, iterated, give reference trajectories
+for η = 0.1, 0.05, 0.01, 0.2 and 0.5 (docs/worked/inverter.md derives them).
 The learned map w_ih·w_ho ≈ -1 then inverts any input: 0.4 → -0.4 and -200 → 200.
 
     >>> result = run()
@@ -30,6 +32,7 @@ from micrograd_lite.worked.report import (
     Options,
     Report,
     Section,
+    article,
     print_comparison,
 )
 
@@ -42,10 +45,11 @@ TOL = 1e-6  # stop when |out - Y| < TOL
 MAX_UPDATES = 100_000  # small η converge slowly (η = 0.01 needs 941); too large ones diverge
 PROBES = (0.4, -200.0)  # the article's last two instructions: predictions for unseen inputs
 
-ARTICLE = 'seed 004, "Backpropagation and Gradient Descent"'
+ARTICLE = article("Backpropagation and Gradient Descent")
+DERIVATIONS = "docs/worked/inverter.md"  # where each † reference below comes from
 
-# worked-examples.md, per η: weights after updates 1 and 2, updates until |out - Y| < 1e-6,
-# final weights. All bit-exact (only two-factor products are involved).
+# The article's update iterated in plain floats, per η: weights after updates 1 and 2, updates
+# until |out - Y| < 1e-6, final weights. All bit-exact (only two-factor products are involved).
 TRAJECTORIES: dict[float, tuple[tuple[float, float], tuple[float, float], int, float, float]] = {
     0.1: ((0.11865, 0.284325), (0.08925832502775938, 0.2720597323117687), 89,
           -0.9866126466177613, 1.0135680260476834),
@@ -158,7 +162,7 @@ def run(*, lr: float = LR, tol: float = TOL, max_updates: int = MAX_UPDATES) -> 
 
 
 def report(result: Result) -> Report:
-    """The article's figures beside ours; the tabled trajectory when η is one worked out."""
+    """The article's figures beside ours; the derived trajectory when η is one worked out."""
     (hand_ih, hand_ho), (auto_ih, auto_ho) = result.hand_grads, result.autograd_grads
     step0 = (
         Figure("φ(a_h) = X·w_ih", 0.15, result.hidden0),
@@ -192,8 +196,9 @@ def report(result: Result) -> Report:
         run.append(Figure("final w_ho", final_ho, w[-1][1], printed=False))
     else:
         notes.append(
-            f"η = {lr:g} is not tabled (the article's own η is unknown): only the inversion is "
-            f"judged. Tabled: η = {', '.join(f'{x:g}' for x in TRAJECTORIES)}."
+            f"η = {lr:g} has no derived trajectory (the article's own η is unknown): only step 0 "
+            "and the inversion are judged. Derived for η = "
+            f"{', '.join(f'{x:g}' for x in TRAJECTORIES)}."
         )
         run.append(Figure("updates until |out - Y| < 1e-6", None, updates))
         run.append(Figure("final w_ih", None, w[-1][0]))
@@ -219,6 +224,7 @@ def report(result: Result) -> Report:
             Section(f"training, both weights at once, η = {lr:g}", tuple(run), tuple(notes)),
             Section("the learned inversion", tuple(learned)),
         ),
+        derivations=DERIVATIONS,
     )
 
 

@@ -1,26 +1,37 @@
-"""A worked example's comparison: each figure as "article value | ours | verdict", and its printout.
+"""A worked example's comparison: each figure as "reference | ours | verdict", and its printout.
 
 A `Figure` knows how it is judged: exactly (`==`, the default, for figures the articles' code
 reproduces bit for bit) or within a stated tolerance (`abs_tol` / `rel_tol`, as `math.isclose`).
 `expected=None` marks a figure the article does not give at all: it is shown, never judged.
-`printed=False` marks an expected value the article itself does not print (a reference value
-from the article's own program, rerun; see worked-examples.md); it is shown with a dagger.
 
-    >>> r = Report("demo", "An article", sections=(Section("run", (
+Every judged figure is one of two kinds, and the report counts them apart so that it never
+claims more than was checked:
+
+* **printed** (the default): a figure the article itself prints or states, e.g. "w1 = 0.59";
+* **derived** (`printed=False`, shown with †): a reference value the article does not print,
+  worked out from exact algebra, from the article's own formulas, or by rerunning the author's
+  own program. The report's `derivations` file (under docs/worked/ in the repository) explains
+  where each one comes from.
+
+    >>> r = Report("demo", article("An article", "A. Author"), sections=(Section("run", (
     ...     Figure("w after one step", 0.59, 0.59),
-    ...     Figure("w after 45 steps", 1 / 3, 0.33333333333430015, abs_tol=1e-12),
-    ... )),))
-    >>> r.ok
-    True
+    ...     Figure("w after 45 steps", 1 / 3, 0.33333333333430015, abs_tol=1e-12, printed=False),
+    ... )),), derivations="docs/worked/demo.md")
+    >>> r.ok, len(r.printed), len(r.derived)
+    (True, 1, 1)
     >>> print(format_report(r))  # doctest: +NORMALIZE_WHITESPACE
-    demo: An article
+    demo: "An article" by A. Author
     <BLANKLINE>
       run
-        figure            article             ours                 verdict
-        w after one step  0.59                0.59                 exact
-        w after 45 steps  0.3333333333333333  0.33333333333430015  within 1e-12
+        figure            reference             ours                 verdict
+        w after one step  0.59                  0.59                 exact
+        w after 45 steps  0.3333333333333333 †  0.33333333333430015  within 1e-12
     <BLANKLINE>
-      2 of 2 figures match.
+      † not printed in the article: derived from exact algebra, the article's own formulas or
+        the author's program, rerun; each is explained in docs/worked/demo.md
+      demo: 1 of 1 printed figures match; 1 of 1 derived references match (derivations:
+        docs/worked/demo.md)
+      2 of 2 figures match in all.
 """
 
 from __future__ import annotations
@@ -35,22 +46,28 @@ Shown = float | int | str | bool
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure: its name, the article's value (`expected`), ours, and how to judge them."""
+    """One figure: its name, the reference value (`expected`: printed by the article, or derived
+    when `printed` is False), ours, and how to judge them."""
 
     name: str
     expected: Shown | None
     ours: Shown
     abs_tol: float = 0.0
     rel_tol: float = 0.0
-    printed: bool = True
+    printed: bool = True  # False: a derived reference (†), explained in the report's derivations
 
     @property
     def judged(self) -> bool:
         return self.expected is not None
 
     @property
+    def derived(self) -> bool:
+        """A judged reference value that the article does not print (shown with †)."""
+        return self.judged and not self.printed
+
+    @property
     def ok(self) -> bool:
-        """True when ours matches (figures without an article value always pass)."""
+        """True when ours matches (figures without a reference value always pass)."""
         expected, ours = self.expected, self.ours
         if expected is None:
             return True
@@ -85,18 +102,45 @@ class Section:
     notes: tuple[str, ...] = ()
 
 
+def article(title: str, author: str | None = None) -> str:
+    """How a report names its article: the title and, when the article gives one, the author."""
+    return f'"{title}" by {author}' if author else f'"{title}" (the article names no author)'
+
+
 @dataclass(frozen=True)
 class Report:
-    """Everything one worked example prints: what it is, then its sections of figures."""
+    """Everything one worked example prints: what it is, then its sections of figures.
+
+    `derivations` is the file, relative to the repository root, that explains every derived
+    (†) reference; a report with derived references must name one.
+    """
 
     name: str
     article: str
     about: str = ""
     sections: tuple[Section, ...] = field(default_factory=tuple)
+    derivations: str = ""
+
+    def __post_init__(self) -> None:
+        if self.derived and not self.derivations:
+            raise ValueError(
+                f"report {self.name!r}: {len(self.derived)} derived references (printed=False) "
+                "but no derivations file says where they come from; pass derivations=..."
+            )
 
     @property
     def figures(self) -> tuple[Figure, ...]:
         return tuple(f for s in self.sections for f in s.figures)
+
+    @property
+    def printed(self) -> tuple[Figure, ...]:
+        """The judged figures that the article prints."""
+        return tuple(f for f in self.figures if f.judged and f.printed)
+
+    @property
+    def derived(self) -> tuple[Figure, ...]:
+        """The judged reference values that the article does not print (†)."""
+        return tuple(f for f in self.figures if f.derived)
 
     @property
     def ok(self) -> bool:
@@ -145,13 +189,35 @@ def show(x: Shown | None) -> str:
 
 
 def _cells(f: Figure) -> tuple[str, str, str, str]:
-    expected = show(f.expected) + ("" if f.printed or f.expected is None else " †")
+    expected = show(f.expected) + (" †" if f.derived else "")
     return (f.name, expected, show(f.ours), f.verdict)
 
 
+def _matched(figures: Sequence[Figure]) -> str:
+    return f"{sum(f.ok for f in figures)} of {len(figures)}"
+
+
+def summary(report: Report) -> str:
+    """One line: the printed figures and the derived references that match, counted apart.
+
+    "xor: no printed figure to compare; 20 of 20 derived references match (derivations: ...)"
+    """
+    printed, derived = report.printed, report.derived
+    parts = [
+        f"{_matched(printed)} printed figures match" if printed else "no printed figure to compare",
+        f"{_matched(derived)} derived references match (derivations: {report.derivations})"
+        if derived
+        else "no derived reference",
+    ]
+    return f"{report.name}: {'; '.join(parts)}"
+
+
 def format_report(report: Report) -> str:
-    """The report as aligned text: a header, then per section figure | article | ours | verdict."""
-    header = ("figure", "article", "ours", "verdict")
+    """The report as aligned text: a header, then per section figure | reference | ours | verdict.
+
+    A reference is the article's printed figure, or a derived one marked †.
+    """
+    header = ("figure", "reference", "ours", "verdict")
     figures = report.figures
     table = [header] + [_cells(f) for f in figures]
     widths = [max(len(cells[i]) for cells in table) for i in range(3)]  # one width per report
@@ -168,16 +234,42 @@ def format_report(report: Report) -> str:
         lines += [row(_cells(f)) for f in section.figures]
         lines += [f"    {note}" for note in section.notes]
     lines.append("")
-    if any(not f.printed and f.judged for f in figures):
+    if report.derived:
         lines.append(
-            "  † not printed in the article: the reference value from worked-examples.md "
-            "(exact algebra or the author's program)"
+            "  † not printed in the article: derived from exact algebra, the article's own "
+            f"formulas or the author's program, rerun; each is explained in {report.derivations}"
         )
+    lines.append(f"  {summary(report)}")
     judged = [f for f in figures if f.judged]
-    matched = sum(f.ok for f in judged)
-    if matched == len(judged):
-        lines.append(f"  {matched} of {len(judged)} figures match.")
+    total = f"  {_matched(judged)} figures match in all."
+    if report.ok:
+        lines.append(total)
     else:
-        missed = "; ".join(f.name for f in judged if not f.ok)
-        lines.append(f"  {matched} of {len(judged)} figures match. MISSED: {missed}")
+        lines.append(f"{total} MISSED: {'; '.join(f.name for f in judged if not f.ok)}")
+    return "\n".join(lines)
+
+
+def format_headline(reports: Sequence[Report]) -> str:
+    """The closing lines of a run of several examples: each one's summary, then the totals.
+
+    It says what was checked and no more: printed figures and derived references are counted
+    apart, and the line for an example with no printed figure says so.
+    """
+    lines = [
+        "Printed: the figures an article prints. Derived (†): reference values it does not print,",
+        "worked out from exact algebra, the article's own formulas or the author's program, rerun",
+        "(docs/worked/ in the repository derives each one).",
+        *(f"  {summary(r)}" for r in reports),
+    ]
+    failed = [r.name for r in reports if not r.ok]
+    if failed:
+        lines.append(
+            f"{len(failed)} of {len(reports)} examples missed a figure: {', '.join(failed)}"
+        )
+    else:
+        printed = [f for r in reports for f in r.printed]
+        derived = [f for r in reports for f in r.derived]
+        every = "The example matches" if len(reports) == 1 else f"All {len(reports)} examples match"
+        counts = f"{_matched(printed)} printed figures and {_matched(derived)} derived references"
+        lines.append(f"{every}: {counts}.")
     return "\n".join(lines)

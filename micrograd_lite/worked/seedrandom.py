@@ -2,7 +2,7 @@
 
 The article's JavaScript seeds `numeric.seedrandom` with 2017 and draws every input and initial
 weight from it, so its printed figures can be reproduced only from the same stream. This is a
-port of that generator, written from its description in `worked-examples.md`:
+port of that generator (docs/worked/adding-neuron.md tells how its output was checked):
 
 * **Key.** The seed becomes a string (a number's decimal digits plus a NUL, so 2017 -> "2017\\0").
   For character j (at key index j mod 256) a running `smear` is XORed with 19 times the byte

@@ -1,11 +1,13 @@
-"""Seed 002, "Understanding Neural Network Backpropagation": one weight converging to 1/3.
+"""One weight converging to 1/3, from "Understanding Neural Network Backpropagation Learning
+Algorithm" (the article names no author).
 
 The network is one linear neuron without bias, a = i·w, with input i = 1.5, target y = 0.5,
 cost C = (a - y)² and plain gradient descent w ← w - r·dC/dw, r = 0.1, from w0 = 0.8.
 Autograd gives dC/dw = (2(a - y))·i (2.1 at w0). In exact arithmetic w_{k+1} = 0.55·w_k + 0.15,
 so w_k - 1/3 = (7/15)·0.55^k: every step shrinks the error by 0.55. The article prints
 w1 = 0.59 and says the weight tends to 0.3333…; it needs 22 steps to get within 1e-6 of 1/3
-and 45 to get within 1e-12.
+and 45 to get within 1e-12. The report's other references (†) are derived from this algebra;
+docs/worked/single-weight.md works each one out.
 
     >>> result = run(steps=2)
     >>> result.weights
@@ -24,6 +26,7 @@ from micrograd_lite.worked.report import (
     Options,
     Report,
     Section,
+    article,
     print_comparison,
 )
 
@@ -33,9 +36,11 @@ INITIAL_WEIGHT = 0.8
 LR = 0.1
 LIMIT = TARGET / INPUT  # the weight that makes a = y: 1/3
 
-ARTICLE = 'seed 002, "Understanding Neural Network Backpropagation"'
+ARTICLE = article("Understanding Neural Network Backpropagation Learning Algorithm")
+DERIVATIONS = "docs/worked/single-weight.md"  # where each † reference below comes from
 
-# worked-examples.md: w_k in autograd order (w - r·((2(i·w - y))·i)), k = 0..12.
+# w_k in autograd order (w - r·((2(i·w - y))·i)), k = 0..12: the closed form, rounded as the
+# float iteration rounds it (within one ulp of the exact decimals; see DERIVATIONS).
 REFERENCE_WEIGHTS = (
     0.8,
     0.59,
@@ -137,6 +142,7 @@ def report(result: Result) -> Report:
         ARTICLE,
         "a = i·w, i = 1.5, y = 0.5, C = (a - y)², r = 0.1, w0 = 0.8: w tends to y/i = 1/3",
         (Section("gradient descent on one weight", tuple(figures)),),
+        derivations=DERIVATIONS,
     )
 
 

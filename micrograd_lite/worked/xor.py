@@ -1,4 +1,4 @@
-"""Seed 003, Tom Martin's "Neural networks from scratch": a bias-free ReLU network learns XOR.
+"""A bias-free ReLU network learns XOR, from Tom Martin's "Neural networks from scratch", part 2.
 
 Inputs [0,0], [0,1], [1,0], [1,1] → targets 0, 1, 1, 0; a hidden layer of 3 ReLU units without
 bias, one linear output without bias: h = relu(x·W_ih), o = h·W_ho. Training is per sample, in
@@ -7,10 +7,11 @@ W_ih -= alpha·x·(δ·W_ho)·[h > 0] with δ = o - t and alpha = 0.2: exactly g
 (o - t)² with lr = 0.1, since d(o - t)²/do = 2δ. The "error" of an iteration is Σ (o - t)²
 over the 4 rows, each taken before that row's update.
 
-The posts print no numbers and their gist draws unseeded random weights, so the reference is
-the author's conference-talk program, which hard-codes its weights; its run under Node
-(worked-examples.md) gives the figures compared here, bit for bit. A second setup draws the
-weights with `random.Random(1)` in micrograd's neuron order (h = 3) and also converges.
+The posts print no numbers and their gist draws unseeded random weights, so every reference
+is derived: from the author's conference-talk program, which hard-codes its weights; rerun
+under Node, it gives the figures compared here, bit for bit (docs/worked/xor.md transcribes and
+reruns it). A second setup draws the weights with `random.Random(1)` in micrograd's neuron
+order (h = 3) and also converges.
 
     >>> result = run()
     >>> [round(o, 3) for o in result.outputs]
@@ -32,6 +33,7 @@ from micrograd_lite.worked.report import (
     Options,
     Report,
     Section,
+    article,
     print_comparison,
 )
 
@@ -46,9 +48,10 @@ HIDDEN = 3
 TALK_W_IH = ((0.96003, 0.77081, 0.81631), (0.14657, 0.66646, -0.03392))
 TALK_W_HO = (0.70935, -0.94073, 0.44186)
 
-ARTICLE = 'seed 003, "Neural networks from scratch" (Tom Martin)'
+ARTICLE = article("Neural networks from scratch, part 2: backpropagation", "Tom Martin")
+DERIVATIONS = "docs/worked/xor.md"  # where each † reference below comes from
 
-# The talk program's run (worked-examples.md): error at iterations 1, 10, ..., 60, final outputs.
+# The talk program's run: error at iterations 1, 10, ..., 60, final outputs (all derived).
 TALK_ERRORS = {
     1: 3.3570147761666393,
     10: 1.1863874052952548,
@@ -64,7 +67,7 @@ TALK_FINAL_ERROR = 4.573582987341911e-06
 SEED1_ERRORS = {10: 0.05279012216122347, 30: 1.442573385637511e-06, 60: 1.6949711961411966e-13}
 SEED1_OUTPUTS = (0.0, 0.9999999999982917, 0.9999997404124044, 1.1132742457461695e-07)
 SEED1_FINAL_ERROR = 7.977951527614776e-14
-# Not claimed bit-exact for this setup: worked-examples.md's tolerances for another op order.
+# Not claimed bit-exact for this setup: tolerances that allow another operation order.
 OUTPUT_ABS_TOL = 1e-12
 ERROR_REL_TOL = 1e-9
 
@@ -152,6 +155,10 @@ def report(talk: Result, seeded: Result | None = None) -> Report:
         Section(
             "the talk's hard-coded weights, h = 3 (bit-exact)",
             _figures(talk, TALK_ERRORS, TALK_OUTPUTS, TALK_FINAL_ERROR, exact=True),
+            (
+                "the posts print no numbers: every reference here is derived (the author's talk "
+                "program, rerun)",
+            ),
         )
     ]
     if seeded is not None:
@@ -166,6 +173,7 @@ def report(talk: Result, seeded: Result | None = None) -> Report:
         ARTICLE,
         "2-3-1 ReLU net, no biases, per-sample SGD on (o - t)², lr 0.1 (alpha 0.2), 60 iterations",
         tuple(sections),
+        derivations=DERIVATIONS,
     )
 
 
