@@ -1,7 +1,7 @@
 """The chain rule behind one gradient, path by path and node by node.
 
 `explain(root, wrt)` writes d root/d wrt as the chain rule does: a sum over every path from
-`root` down to `wrt` of the product of the local derivatives along it (seed 004's
+`root` down to `wrt` of the product of the local derivatives along it (the inverter article's
 `dE/dw_ih = dE/dout * dout/dh * dh/dw_ih = 1.045 * 0.3 * 1 = 0.3135`), and the same sum done
 the way backward() does it, node by node (linear in the graph, where paths can be exponential).
 

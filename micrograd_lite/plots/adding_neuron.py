@@ -32,7 +32,7 @@ def plot_adding_neuron(
         epochs = [e.epoch for e in regularised.epochs]
         ax.set_xticks(epochs)
         ax.set_ylim(min(40.0, *(e.percent - 5 for e in regularised.epochs)), 103.0)
-        ax.set_title("Seeds 000/001, the adding neuron: test accuracy per epoch")
+        ax.set_title("The adding neuron: test accuracy per epoch")
         ax.set_xlabel("epoch (one pass over the training rows)")
         ax.set_ylabel("accuracy (% of test rows within 0.01 %)")
         ax.legend(loc="lower right")

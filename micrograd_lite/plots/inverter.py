@@ -1,4 +1,4 @@
-"""Seed 004's pictures: the error per update, and both weights with their product heading to -1."""
+"""The inverter article's pictures: the error per update, and both weights, their product to -1."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ if TYPE_CHECKING:  # the worked examples sit beside plots (layer 8), so types on
 
 
 def plot_inverter(result: inverter.Result) -> tuple[Plot, Plot]:
-    """Seed 004: E per update, and both weights with their product w_ih·w_ho heading to -1."""
+    """E per update, and both weights with their product w_ih·w_ho heading to -1."""
     lr = f"η = {result.lr:g}" + ("" if result.converged else ", never converged")
     with styled():
         error_fig, (ax,) = new_figure()
@@ -19,7 +19,7 @@ def plot_inverter(result: inverter.Result) -> tuple[Plot, Plot]:
         xs, ys = positive_points(updates, result.errors)
         ax.plot(xs, ys, "-", label="E")
         log_if_spanning(ax, ys)
-        ax.set_title(f"Seed 004, the inverter: error per update ({lr})")
+        ax.set_title(f"The inverter: error per update ({lr})")
         ax.set_xlabel("update (both weights at once)")
         ax.set_ylabel("error E = ½(out - Y)²")
 
@@ -34,7 +34,7 @@ def plot_inverter(result: inverter.Result) -> tuple[Plot, Plot]:
         )
         ax.axhline(-1.0, color="gray", linestyle=":", label="-1: out = -x inverts")
         ax.axhline(0.0, color="black", linewidth=0.8)
-        ax.set_title(f"Seed 004, the inverter: both weights over training ({lr})")
+        ax.set_title(f"The inverter: both weights over training ({lr})")
         ax.set_xlabel("update")
         ax.set_ylabel("weight (dimensionless)")
         ax.legend(loc="center right")

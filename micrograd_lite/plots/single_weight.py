@@ -1,4 +1,4 @@
-"""Seed 002's pictures: the cost per step, and the steps walking down the parabola C(w)."""
+"""The single-weight article's pictures: the cost per step, and the steps down the parabola C(w)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # the worked examples sit beside plots (layer 8), so types on
 def plot_single_weight(
     result: single_weight.Result, *, input: float, target: float
 ) -> tuple[Plot, Plot]:
-    """Seed 002: the cost per step, and the steps walking down the parabola C(w) to y/i.
+    """the cost per step, and the steps walking down the parabola C(w) to y/i.
 
     `input` and `target` are the example's i and y; they define C(w) = (i·w - y)².
     """
@@ -35,7 +35,7 @@ def plot_single_weight(
                 ha="center",
                 va="center",
             )
-        ax.set_title("Seed 002, one weight: each step multiplies the cost by 0.3025")
+        ax.set_title("A single weight: each step multiplies the cost by 0.3025")
         ax.set_xlabel("gradient-descent step k")
         ax.set_ylabel("cost C (squared output error)")
 
@@ -75,7 +75,7 @@ def plot_single_weight(
             textcoords="offset points",
             arrowprops={"arrowstyle": "->"},
         )
-        ax.set_title("Seed 002, one weight: each step lands 0.55 times as far from 1/3")
+        ax.set_title("A single weight: each step lands 0.55 times as far from 1/3")
         ax.set_xlabel("weight w")
         ax.set_ylabel("cost C(w) = (1.5·w - 0.5)²")
         ax.legend(loc="upper center")

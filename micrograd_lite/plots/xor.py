@@ -1,4 +1,4 @@
-"""Seed 003's pictures: the error per iteration, and the trained network's decision surface.
+"""The pictures of Tom Martin's XOR post: the error per iteration, the trained decision surface.
 
 The surface is the one computation in plots: it is evaluated with the library's own `MLP` from
 the trained weights, so it passes through the run's final outputs exactly.
@@ -47,7 +47,7 @@ def plot_xor(
     inputs: Sequence[tuple[float, float]],
     targets: Sequence[float],
 ) -> tuple[Plot, Plot]:
-    """Seed 003: the error per iteration, and the decision surface of the talk run's network.
+    """the error per iteration, and the decision surface of the talk run's network.
 
     `inputs`/`targets` are the four training rows, marked and labelled on the surface.
     """
@@ -61,7 +61,7 @@ def plot_xor(
             xs, ys = positive_points(iterations, run.errors)
             ax.plot(xs, ys, "o-", markersize=3, label=label)
         log_if_spanning(ax, [e for _, run in runs for e in run.errors])
-        ax.set_title("Seed 003, XOR: error per iteration (per-sample SGD, lr 0.1)")
+        ax.set_title("XOR: error per iteration (per-sample SGD, lr 0.1)")
         ax.set_xlabel("iteration (one pass over the 4 rows)")
         ax.set_ylabel("error Σ(o - t)² over the 4 rows")
         ax.legend()
@@ -83,7 +83,7 @@ def plot_xor(
                 ha="center",
                 bbox={"boxstyle": "round", "fc": "white", "alpha": 0.85},
             )
-        ax.set_title("Seed 003, XOR: the trained net's output (black: o = 0.5)")
+        ax.set_title("XOR: the trained net's output (black: o = 0.5)")
         ax.set_xlabel("input x0")
         ax.set_ylabel("input x1")
         ax.grid(False)
