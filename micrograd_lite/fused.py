@@ -18,7 +18,7 @@ from typing import Protocol
 
 from micrograd_lite.errors import ShapeError
 from micrograd_lite.ops.table import AFFINE, RELU
-from micrograd_lite.value import Number, Value, _lift, creation_hook
+from micrograd_lite.value import Number, Value, creation_hook, lift, record
 
 # Python < 3.12 sums floats left to right with one rounding per step, as `+=` in a loop does;
 # 3.12's sum() compensates (fewer roundings: other bits), so there the loop is spelt out.
@@ -79,7 +79,7 @@ def affine(weights: Sequence[Value], xs: Sequence[Value | Number], bias: Value |
     lifted to leaves, as an op lifts them)."""
     if len(weights) != len(xs):
         raise ShapeError(f"affine: {len(weights)} weights but {len(xs)} inputs")
-    xv = tuple([x if type(x) is Value else _lift(x, AFFINE) for x in xs])
+    xv = tuple([x if type(x) is Value else lift(x, AFFINE) for x in xs])
     ws = tuple(weights)
     row = (ws, bias, tuple([w.data for w in ws]), False)
     return affine_nodes([row], xv, tuple([x.data for x in xv]))[0]
@@ -115,17 +115,8 @@ def affine_nodes(rows: Sequence[Row], xs: tuple[Value, ...], xd: tuple[float, ..
         if not relu:
             append(node)
             continue
-        act = new(Value)  # as Value.relu
-        act.data = a = 0.0 if total < 0.0 else total
-        act.grad = 0.0
-        act.label = ""
-        act._rule = RELU
-        act._a = node
-        act._b = None
-        act._da = 1.0 if a > 0.0 else 0.0
-        act._db = 0.0
-        if hook is not None:
-            hook(act)
+        a = 0.0 if total < 0.0 else total  # as Value.relu
+        act = record(a, RELU, node, None, 1.0 if a > 0.0 else 0.0, 0.0)
         append(act)
     return out
 

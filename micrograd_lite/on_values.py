@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from micrograd_lite.backward import topo_order
 from micrograd_lite.errors import GraphError
 from micrograd_lite.ops import AFFINE, Op, registry
-from micrograd_lite.value import Value, _lift, apply
+from micrograd_lite.value import Value, apply, lift
 
 
 def apply_function(op: Op, *args: Value | float) -> Value:
@@ -27,7 +27,7 @@ def apply_function(op: Op, *args: Value | float) -> Value:
     derivative): its inputs first (numbers become leaves), then the op's parameters."""
     if op.params:
         op = op.bind(*[x.data if isinstance(x, Value) else float(x) for x in args[op.arity :]])
-    inputs = [x if isinstance(x, Value) else _lift(x, op) for x in args[: op.arity]]
+    inputs = [x if isinstance(x, Value) else lift(x, op) for x in args[: op.arity]]
     return apply(op, *inputs)
 
 
@@ -43,7 +43,7 @@ def local_grads_as_values(node: Value) -> tuple[Value, ...]:
     if op is AFFINE:  # b + sum(w_i * x_i): d/dw_i = x_i, d/dx_i = w_i, d/db = 1
         inputs = node.inputs
         n = len(inputs) // 2
-        ones = (_lift(1.0, op),) if len(inputs) % 2 else ()
+        ones = (lift(1.0, op),) if len(inputs) % 2 else ()
         return (*inputs[n : 2 * n], *inputs[:n], *ones)
     if op.arity < 1:
         raise GraphError(
@@ -51,7 +51,7 @@ def local_grads_as_values(node: Value) -> tuple[Value, ...]:
             "which records no local derivatives: there is no rule to run"
         )
     local = op.local_in("value")(*node.inputs, node)
-    return tuple(x if isinstance(x, Value) else _lift(float(x), op) for x in local)
+    return tuple(x if isinstance(x, Value) else lift(float(x), op) for x in local)
 
 
 def gradient_graphs(output: Value, inputs: Sequence[Value]) -> tuple[Value, ...]:

@@ -35,6 +35,8 @@ __all__ = [
     "apply",
     "as_float",
     "creation_hook",
+    "lift",
+    "record",
     "set_creation_hook",
 ]
 
@@ -68,12 +70,12 @@ class Value(Node):
 
     # -- the ops, each with its local derivatives -----------------------------------------------
     # + and * build their node inline (the hottest ops skip a call); the others go through
-    # `_node` or the table's generic `apply`. tests/test_ops.py proves each equals its entry.
+    # `record` or the table's generic `apply`. tests/test_ops.py proves each equals its entry.
 
     def __add__(self, other: Operand) -> Value:
         """a + b.  d(a+b)/da = 1, d(a+b)/db = 1."""
         if type(other) is not Value:
-            other = _lift(other, ADD)
+            other = lift(other, ADD)
         out = _new(Value)
         out.data = self.data + other.data
         out.grad = 0.0
@@ -90,7 +92,7 @@ class Value(Node):
     def __mul__(self, other: Operand) -> Value:
         """a * b.  d(a*b)/da = b, d(a*b)/db = a."""
         if type(other) is not Value:
-            other = _lift(other, MUL)
+            other = lift(other, MUL)
         out = _new(Value)
         out.data = self.data * other.data
         out.grad = 0.0
@@ -117,32 +119,32 @@ class Value(Node):
         """max(0, a).  d relu(a)/da = 1 if a > 0 else 0 (0 at the kink, as the articles use)."""
         a = self.data
         out = 0.0 if a < 0.0 else a  # micrograd's form: NaN and -0.0 pass through unchanged
-        return _node(out, RELU, self, None, 1.0 if out > 0.0 else 0.0, 0.0)
+        return record(out, RELU, self, None, 1.0 if out > 0.0 else 0.0, 0.0)
 
     def tanh(self) -> Value:
         """tanh(a).  d tanh(a)/da = 1 - tanh(a)^2."""
         out = _tanh(self.data)
-        return _node(out, TANH, self, None, 1.0 - out * out, 0.0)
+        return record(out, TANH, self, None, 1.0 - out * out, 0.0)
 
     def __sub__(self, other: Operand) -> Value:
         """a - b.  d(a-b)/da = 1, d(a-b)/db = -1."""
         if type(other) is not Value:
-            other = _lift(other, SUB)
-        return _node(self.data - other.data, SUB, self, other, 1.0, -1.0)
+            other = lift(other, SUB)
+        return record(self.data - other.data, SUB, self, other, 1.0, -1.0)
 
     def __neg__(self) -> Value:
         """-a.  d(-a)/da = -1."""
-        return _node(-self.data, NEG, self, None, -1.0, 0.0)
+        return record(-self.data, NEG, self, None, -1.0, 0.0)
 
     def __truediv__(self, other: Operand) -> Value:
         """a / b.  d(a/b)/da = 1/b, d(a/b)/db = -a/b^2 (as -out/b).  b = 0 raises."""
         if type(other) is not Value:
-            other = _lift(other, DIV)
+            other = lift(other, DIV)
         b = other.data
         if b == 0.0:
             DIV.check(self.data, b)  # the table's ZeroDivisionError and message
         out = self.data / b
-        return _node(out, DIV, self, other, 1.0 / b, -out / b)
+        return record(out, DIV, self, other, 1.0 / b, -out / b)
 
     # the table's one-input functions, by their expression names (ops/table.py has the math)
     def exp(self) -> Value:
@@ -195,19 +197,19 @@ class Value(Node):
 
     # the same ops with the number on the left: 2 * x, 1 - x, 2 ** x (operand order is kept)
     def __radd__(self, other: Operand) -> Value:
-        return _lift(other, ADD) + self  # `sum(values)` starts from 0
+        return lift(other, ADD) + self  # `sum(values)` starts from 0
 
     def __rsub__(self, other: Operand) -> Value:
-        return _lift(other, SUB) - self
+        return lift(other, SUB) - self
 
     def __rmul__(self, other: Operand) -> Value:
-        return _lift(other, MUL) * self
+        return lift(other, MUL) * self
 
     def __rtruediv__(self, other: Operand) -> Value:
-        return _lift(other, DIV) / self
+        return lift(other, DIV) / self
 
     def __rpow__(self, other: Operand) -> Value:
-        return apply(POW, _lift(other, POW), self)
+        return apply(POW, lift(other, POW), self)
 
     def __pos__(self) -> Value:
         return self
@@ -243,7 +245,7 @@ def creation_hook() -> Callable[[Value], None] | None:
     return _on_create
 
 
-def _node(data: float, rule: Op, a: Value, b: Value | None, da: float, db: float) -> Value:
+def record(data: float, rule: Op, a: Value, b: Value | None, da: float, db: float) -> Value:
     """The one place (with + and * inline) where an op's node is made."""
     out = _new(Value)
     out.data = data
@@ -276,11 +278,11 @@ def apply(op: Op, *inputs: Value) -> Value:
     except (ArithmeticError, ValueError):  # sqrt's slope at 0: IEEE's inf, not an error
         local = op.local_fn(*xs, out)
     if op.arity == 1:
-        return _node(out, op, inputs[0], None, local[0], 0.0)
-    return _node(out, op, inputs[0], inputs[1], local[0], local[1])
+        return record(out, op, inputs[0], None, local[0], 0.0)
+    return record(out, op, inputs[0], inputs[1], local[0], local[1])
 
 
-def _lift(x: object, op: Op) -> Value:
+def lift(x: object, op: Op) -> Value:
     """An operand as a Value: a Value as is, a real number as a new leaf, anything else refused."""
     if type(x) is float:  # the common case: Value(x), inline
         leaf = _new(Value)
