@@ -28,17 +28,8 @@ from micrograd_lite.operands import Number, is_number
 from micrograd_lite.ops import Op, table
 from micrograd_lite.ops.table import ADD, DIV, MUL, NEG, POW, RELU, SUB, TANH, pow_const
 
-__all__ = [
-    "Number",
-    "Operand",
-    "Value",
-    "apply",
-    "as_float",
-    "creation_hook",
-    "lift",
-    "record",
-    "set_creation_hook",
-]
+__all__ = ["Number", "Operand", "Value", "apply", "as_float", "creation_hook", "lift", "record"]
+__all__ += ["set_creation_hook"]
 
 Operand: TypeAlias = "Value | Number"
 
@@ -242,7 +233,7 @@ def set_creation_hook(hook: Callable[[Value], None] | None) -> Callable[[Value],
 
 def creation_hook() -> Callable[[Value], None] | None:
     """The hook every new Value is passed to, if any (fused.py calls it too)."""
-    return _on_create
+    return _on_create  # read at each call: set_creation_hook may have replaced it
 
 
 def record(data: float, rule: Op, a: Value, b: Value | None, da: float, db: float) -> Value:
