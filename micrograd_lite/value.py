@@ -35,6 +35,7 @@ __all__ = [
     "apply",
     "as_float",
     "creation_hook",
+    "overflow_error",
     "set_creation_hook",
 ]
 
@@ -267,10 +268,7 @@ def apply(op: Op, *inputs: Value) -> Value:
     try:
         out = op.forward_fn(*xs)
     except OverflowError:
-        shown = ", ".join(repr(v) for v in inputs)
-        raise OpOverflowError(
-            f"{op.name}: the result of {op.forward} overflows a float; got {shown}"
-        ) from None
+        raise overflow_error(op, xs) from None
     try:
         local = op.local_plain(*xs, out)
     except (ArithmeticError, ValueError):  # sqrt's slope at 0: IEEE's inf, not an error
@@ -278,6 +276,12 @@ def apply(op: Op, *inputs: Value) -> Value:
     if op.arity == 1:
         return _node(out, op, inputs[0], None, local[0], 0.0)
     return _node(out, op, inputs[0], inputs[1], local[0], local[1])
+
+
+def overflow_error(op: Op, xs: Sequence[float]) -> OpOverflowError:
+    """What `op` raises when its result overflows a float (compiled and batch runs too)."""
+    got = ", ".join(f"{name} = {x!r}" for name, x in zip("ab", xs, strict=False))
+    return OpOverflowError(f"{op.name}: the result of {op.forward} overflows a float; got {got}")
 
 
 def _lift(x: object, op: Op) -> Value:

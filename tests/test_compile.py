@@ -186,12 +186,12 @@ def test_list_argument_with_unpack_false() -> None:
     assert cf.n_args == 3
 
 
-def test_closure_parameter_is_a_constant() -> None:
-    w = Value(2.0)
-    cf = compile(lambda x: w * x, [1.0])
-    w.data = 10.0  # the trace baked in 2.0: parameters to train must be arguments
-    assert cf(3.0) == (6.0, (2.0,))
-    assert "2.0 * x" in cf.source
+def test_a_captured_value_is_read_at_every_call() -> None:
+    w = Value(0.5, label="w")
+    cf = compile(lambda x: x * w, [1.0])
+    w.data = 2.0  # once baked in as 0.5 (issue 13): now read live, as the eager run reads it
+    assert cf(1.0) == (2.0, (2.0,)) == eager(lambda x: x * w, [1.0])
+    assert "w = _captured_0.data" in cf.source
 
 
 def test_gradient_signs_of_zero_match_eager() -> None:

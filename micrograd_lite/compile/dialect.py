@@ -36,9 +36,11 @@ class Dialect:
     def local_name(self) -> str:
         return self.local or self.name
 
-    def define(self, source: str, filename: str) -> Any:
-        """The function `compiled` that `source` defines, run in a copy of the namespace."""
+    def define(self, source: str, filename: str, extra: Mapping[str, Any] | None = None) -> Any:
+        """The function `compiled` that `source` defines, run in a copy of the namespace
+        (with the names in `extra` added: a program's captured Values)."""
         namespace = dict(self.namespace)
+        namespace.update(extra or {})
         code = builtins.compile(source, filename, "exec")
         exec(code, namespace)  # our own generated text, built from the op table's expressions
         return namespace["compiled"]

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from micrograd_lite.compile.dialect import SCALAR, Dialect
 from micrograd_lite.compile.fold import render_forward_folded, render_sums
+from micrograd_lite.compile.session import Watch, captured_check
 from micrograd_lite.compile.templates import forward_text, render_checks, term_text
 from micrograd_lite.ops import Op
+from micrograd_lite.value import Value
 
 SOURCE_LIMIT = 200  # ops; bigger programs show an elided `source` (all of it in `full_source`)
 
@@ -49,10 +51,23 @@ class Program:
     result: str  # a variable or a literal
     seeded: str | None  # grad variable of the result when it is an op node (set to 1.0)
     root_arg: int | None  # the argument the function returns unchanged, if it does
+    # Values from outside the function: `captured[k]` is read into variable `live[k]` at every
+    # call; `watches` are the ones whose data the function read, checked unchanged first
+    captured: tuple[Value, ...] = ()
+    live: tuple[str, ...] = ()
+    watches: tuple[Watch, ...] = ()
+    where: str = "compile"
 
     @property
     def n_ops(self) -> int:
         return len(self.steps)
+
+    def bindings(self) -> dict[str, Any]:
+        """The names the rendered code reads beside the dialect's: the captured Values."""
+        names: dict[str, Any] = {f"_captured_{k}": v for k, v in enumerate(self.captured)}
+        if self.watches:
+            names["_check_captured"] = captured_check(self.watches, self.where)
+        return names
 
     def render(
         self,
@@ -72,6 +87,10 @@ class Program:
             fold = self.n_ops > SOURCE_LIMIT
         lines = [f"def {name}({', '.join(self.args)}):"]
         emit = lines.append
+        if self.watches:
+            emit("    _check_captured()" + ("  # the Values the trace read: unchanged?" * comments))
+        for k, var in enumerate(self.live):
+            emit(f"    {var} = _captured_{k}.data" + ("  # captured: read live" * comments))
         if comments:
             emit("    # forward: one line per op" if not fold else "    # forward")
         backward: list[str] = []
