@@ -44,8 +44,10 @@ def compile(  # shadows the builtin on purpose: the name users look for
     `grads[i]` is d value / d argument i (0.0 for an argument the function does not use).
     With `wrt` (argument positions), only those gradients are computed and returned, in that
     order: `wrt=(0, 1)` for the weights of `fn(w0, w1, x, y)` skips the data's gradients.
-    Non-argument leaves are constants. `cf.source` shows the code; `cf.batch` replays it on
-    numpy arrays.
+    A Value captured from outside `fn` is read at every call (one whose data `fn`'s code read
+    must be unchanged, else TraceError); while tracing, `fn`'s code may not read the data of a
+    Value that depends on an argument (TraceError names the line). Errors are the eager run's
+    (class and message). `cf.source` shows the code; `cf.batch` replays it on numpy arrays.
     """
     program = trace(fn, example_args, unpack=unpack, wrt=wrt)
     return build(program)

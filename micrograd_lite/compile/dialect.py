@@ -31,6 +31,8 @@ class Dialect:
     checks: bool  # a line per domain check before a checked op's line (`_check[i](...)`)
     augmented: bool  # `g += t` may add in place (not on arrays: one may go by two names)
     local: str = ""  # the table's dialect of the local-derivative rules, if not `name`
+    # also return a sum over the steps that may raise, not finite where a sample may (`batch`)
+    suspects: bool = False
 
     @property
     def local_name(self) -> str:
@@ -81,4 +83,6 @@ IEEE = Dialect(
 @functools.cache
 def numpy_dialect() -> Dialect:
     """The numpy dialect (no domain checks: numpy follows IEEE rules), made on first use."""
-    return Dialect("numpy", ChainMap({}, namespace("numpy")), checks=False, augmented=False)
+    return Dialect(
+        "numpy", ChainMap({}, namespace("numpy")), checks=False, augmented=False, suspects=True
+    )

@@ -15,7 +15,13 @@ from typing import Any, NamedTuple
 from micrograd_lite.compile.dialect import SCALAR, Dialect
 from micrograd_lite.compile.fold import render_forward_folded, render_sums
 from micrograd_lite.compile.session import Watch, captured_check
-from micrograd_lite.compile.templates import forward_text, render_checks, term_text
+from micrograd_lite.compile.templates import (
+    forward_text,
+    may_raise,
+    render_checks,
+    suspect_terms,
+    term_text,
+)
 from micrograd_lite.ops import Op
 from micrograd_lite.value import Value
 
@@ -94,11 +100,18 @@ class Program:
         if comments:
             emit("    # forward: one line per op" if not fold else "    # forward")
         backward: list[str] = []
+        risky = [s for s in self.steps if may_raise(s.op)] if dialect.suspects else []
         if fold:
             needed = render_sums(self, backward.append, dialect)
+            needed.update(s.out for s in risky)
             render_forward_folded(self, emit, needed, dialect)
         else:
             self._render_forward(emit, comments, dialect)
+        if dialect.suspects:
+            terms = [t for step in risky for t in suspect_terms(step)]
+            emit("    _suspect = 0.0")
+            for start in range(0, len(terms), 32):  # a line CPython's parser takes
+                emit(f"    _suspect = _suspect + {' + '.join(terms[start : start + 32])}")
         if self.seeded is not None:
             if comments:
                 emit(f"    # backward: g_n = d({self.result})/d(n), summed in backward()'s order")
@@ -116,7 +129,8 @@ class Program:
             else:  # 0.0 + g: a leaf's grad starts at 0.0 in backward(), which turns -0.0 to 0.0
                 grads.append(f"0.0 + {g}")
         tail = "," if len(grads) == 1 else ""
-        emit(f"    return {self.result}, ({', '.join(grads)}{tail})")
+        suspect = ", _suspect" if dialect.suspects else ""
+        emit(f"    return {self.result}, ({', '.join(grads)}{tail}){suspect}")
         return "\n".join(lines)
 
     def _render_forward(
