@@ -81,7 +81,7 @@ def _raise_first_error(program: Program, xs: list[Any], suspects: NDArray) -> No
     runs it (`replay.first_error`), in order, until one raises. Other samples cannot raise.
     """
     shape = suspects.shape
-    columns = [x if type(x) is float else np.broadcast_to(x, shape) for x in xs]
+    columns: list[Any] = [x if type(x) is float else np.broadcast_to(x, shape) for x in xs]
     for k in np.flatnonzero(suspects):
         at = np.unravel_index(k, shape)
         sample = [x if type(x) is float else float(x[at]) for x in columns]
