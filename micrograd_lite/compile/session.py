@@ -42,6 +42,7 @@ class Session:
         self.refusal: TraceError | None = None
         self._hook: Callable[[Value], None] | None = None
         self._policy: tracing.BranchPolicy | None = None
+        self._traced_classes = traced.traced_classes()  # kept up to date as classes are made
 
     def start(self, args: list[Value]) -> None:
         if traced.active is not None:
@@ -92,8 +93,9 @@ class Session:
         else:
             inputs = node.inputs
         depends = False
+        traced_classes = self._traced_classes
         for p in inputs:
-            if is_traced(p):
+            if p.__class__ in traced_classes:
                 depends = True
             elif p not in made and p not in self.used:
                 self.used[p] = traced.plain_data(p)  # captured: the compiled function reads it live

@@ -30,6 +30,7 @@ import math
 import os
 import sys
 import threading
+from collections.abc import Mapping
 from types import CodeType, FrameType
 from typing import Any, Protocol
 
@@ -69,9 +70,16 @@ def _file_inside(filename: str) -> bool:
     return hit
 
 
+_internal_codes: dict[CodeType, bool] = {}  # one lookup per read: reads are the trace's hot path
+
+
 def _internal(code: CodeType) -> bool:
     """Is a read from `code` the library's own (an op reading its inputs)?"""
-    return _file_inside(code.co_filename) and code.co_name not in _CONVERSIONS
+    hit = _internal_codes.get(code)
+    if hit is None:
+        hit = _file_inside(code.co_filename) and code.co_name not in _CONVERSIONS
+        _internal_codes[code] = hit
+    return hit
 
 
 def user_site(frame: FrameType | None) -> str:
@@ -191,7 +199,12 @@ def make_plain(node: Value) -> None:
 
 
 def is_traced(x: object) -> bool:
-    return isinstance(x, _Traced)
+    return x.__class__ in _plain_classes
+
+
+def traced_classes() -> Mapping[type, type]:
+    """The Traced classes made so far (a live view): `node.__class__ in` it tells a traced node."""
+    return _plain_classes
 
 
 def plain_data(value: Value) -> float:
@@ -241,17 +254,19 @@ def _user(frame: FrameType) -> Reader | None:
 def _watched_data(self: Value) -> float:
     frame = sys._getframe(1)
     data: float = _get_data(self)
-    session = _user(frame)
-    if session is not None:
-        session.read(self, frame)
+    if _internal_codes.get(frame.f_code) is not True:
+        session = _user(frame)
+        if session is not None:
+            session.read(self, frame)
     return data
 
 
 def _set_watched_data(self: Value, x: float) -> None:
     frame = sys._getframe(1)
-    session = _user(frame)
-    if session is not None:
-        session.refuse("setting .data while tracing", frame)
+    if _internal_codes.get(frame.f_code) is not True:  # every new node's data is set here
+        session = _user(frame)
+        if session is not None:
+            session.refuse("setting .data while tracing", frame)
     _set_data(self, x)
 
 
