@@ -69,22 +69,9 @@ class Names:
                 return name
 
 
-def record(
-    out: Value,
-    args: list[Value],
-    arg_names: list[str],
-    differentiated: list[Value],
-    names: Names,
-    session: Session,
-) -> Program:
-    """The trace of `out` as a Program (see the module docstring)."""
-    with _gc_paused():
-        return _record(out, args, arg_names, differentiated, names, session)
-
-
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector: the tables `_record` builds hold no cycles,
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector: the tables `record` builds hold no cycles,
     but allocating them starts collections that walk the whole live graph (a third of the
     trace time on a 65k-op graph, measured). The collector's state is restored after."""
     enabled = gc.isenabled()
@@ -96,7 +83,7 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _record(
+def record(
     out: Value,
     args: list[Value],
     arg_names: list[str],
@@ -104,6 +91,7 @@ def _record(
     names: Names,
     session: Session,
 ) -> Program:
+    """The trace of `out` as a Program (see the module docstring)."""
     graph = interior_order(out)  # the very order backward() uses, so sums round alike
     for node in graph:
         op = node._rule

@@ -40,21 +40,20 @@ from micrograd_lite.value import Value
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _OUTSIDE = (os.path.join(_PACKAGE, "worked") + os.sep,)  # the package's own users of compile
+# On a traced node, each conversion to a number (or text) refuses, as a read of .data does
+_CONVERTS = {
+    "__float__": "float()",
+    "__int__": "int()",
+    "__index__": "using it as an index",
+    "__complex__": "complex()",
+    "__round__": "round()",
+    "__trunc__": "math.trunc()",
+    "__floor__": "math.floor()",
+    "__ceil__": "math.ceil()",
+    "__format__": "formatting",
+}
 # A conversion reads `data` for its caller: a Node.__float__ counts as the user's read
-_CONVERSIONS = frozenset(
-    [
-        "__float__",
-        "__int__",
-        "__index__",
-        "__round__",
-        "__format__",
-        "__trunc__",
-        "__floor__",
-        "__ceil__",
-        "__complex__",
-        "__bool__",
-    ]
-)
+_CONVERSIONS = frozenset([*_CONVERTS, "__bool__"])
 _DATA: Any = Node.__dict__["data"]  # the slots' own descriptors, read and written directly
 _GRAD: Any = Node.__dict__["grad"]
 _get_data, _set_data = _DATA.__get__, _DATA.__set__
@@ -99,40 +98,33 @@ def same_bits(x: float, y: float) -> bool:
 # -- the classes a traced node takes on ---------------------------------------------------------
 
 
+def _guarded(slot: Any, name: str) -> property:
+    """A property over a slot that refuses the user's reads and writes (not the library's)."""
+    get, put = slot.__get__, slot.__set__
+
+    def read(self: Value) -> float:
+        frame = sys._getframe(1)
+        if _internal(frame.f_code):
+            x: float = get(self)
+            return x
+        return _refused(f".{name}", frame)
+
+    def write(self: Value, x: float) -> None:
+        frame = sys._getframe(1)
+        if not _internal(frame.f_code):
+            _refused(f"setting .{name}", frame)
+        put(self, x)
+
+    return property(read, write)
+
+
 class _Traced:
     """What a traced node adds to its class: reads from outside the package are refused."""
 
     __slots__ = ()
 
-    @property
-    def data(self) -> float:
-        frame = sys._getframe(1)
-        if _internal(frame.f_code):
-            data: float = _get_data(self)
-            return data
-        return _refused(".data", frame)
-
-    @data.setter
-    def data(self, x: float) -> None:
-        frame = sys._getframe(1)
-        if not _internal(frame.f_code):
-            _refused("setting .data", frame)
-        _set_data(self, x)
-
-    @property
-    def grad(self) -> float:
-        frame = sys._getframe(1)
-        if _internal(frame.f_code):
-            grad: float = _get_grad(self)
-            return grad
-        return _refused(".grad", frame)
-
-    @grad.setter
-    def grad(self, g: float) -> None:
-        frame = sys._getframe(1)
-        if not _internal(frame.f_code):
-            _refused("setting .grad", frame)
-        _set_grad(self, g)
+    data = _guarded(_DATA, "data")
+    grad = _guarded(_GRAD, "grad")
 
     @property
     def local_grads(self) -> tuple[float, ...]:
@@ -142,32 +134,16 @@ class _Traced:
         grads: tuple[float, ...] = super().local_grads  # type: ignore[misc]
         return grads
 
-    def __float__(self) -> float:
-        return _refused("float()", sys._getframe(1))
 
-    def __int__(self) -> int:
-        return int(_refused("int()", sys._getframe(1)))
+def _refusing(what: str) -> Any:
+    def convert(self: Value, *args: object) -> float:
+        return _refused(what, sys._getframe(1))
 
-    def __index__(self) -> int:
-        return int(_refused("using it as an index", sys._getframe(1)))
+    return convert
 
-    def __complex__(self) -> complex:
-        return complex(_refused("complex()", sys._getframe(1)))
 
-    def __round__(self, ndigits: int | None = None) -> float:
-        return _refused("round()", sys._getframe(1))
-
-    def __trunc__(self) -> int:
-        return int(_refused("math.trunc()", sys._getframe(1)))
-
-    def __floor__(self) -> int:
-        return int(_refused("math.floor()", sys._getframe(1)))
-
-    def __ceil__(self) -> int:
-        return int(_refused("math.ceil()", sys._getframe(1)))
-
-    def __format__(self, spec: str) -> str:
-        return str(_refused(f"formatting ({spec!r})", sys._getframe(1)))
+for _name, _what in _CONVERTS.items():
+    setattr(_Traced, _name, _refusing(_what))
 
 
 def _refused(what: str, frame: FrameType) -> float:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import cast
 
 from micrograd_lite.compile.program import Program
-from micrograd_lite.compile.record import Names, record
+from micrograd_lite.compile.record import Names, gc_paused, record
 from micrograd_lite.compile.session import Session
 from micrograd_lite.errors import TraceError
 from micrograd_lite.tracing import tracing
@@ -74,4 +74,5 @@ def trace(
                 f"below {len(args)}"
             )
     differentiated = [args[i] for i in wanted_grads]
-    return record(out, args, arg_names, differentiated, names, session)
+    with gc_paused():
+        return record(out, args, arg_names, differentiated, names, session)
