@@ -270,6 +270,39 @@ def test_reading_a_node_made_from_a_captured_value_watches_that_value() -> None:
         cf(2.0)
 
 
+def test_a_captured_interior_node_is_read_live_not_recomputed() -> None:
+    w = Value(0.5)
+    h = w * 2.0  # made before the trace: eager reads h.data, it does not recompute it
+    cf = compile(lambda x: x * h, [1.0])
+    assert "* 2.0" not in cf.source
+    h.data = 3.0
+    assert cf(2.0) == eager(lambda x: x * h, [2.0]) == (6.0, (3.0,))
+
+
+def test_another_threads_values_are_none_of_the_traces_business() -> None:
+    import threading
+
+    seen: list[bool] = []
+    started, go_on = threading.Event(), threading.Event()
+
+    def other() -> None:
+        started.wait()
+        v = Value(2.0)
+        seen.append(v > 1.0 and v.grad == 0.0)  # while the main thread traces
+        go_on.set()
+
+    def fn(x: Value) -> Value:
+        started.set()
+        go_on.wait(timeout=10)
+        return x * 2.0
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    cf = compile(fn, [1.0])
+    thread.join()
+    assert seen == [True] and cf(3.0) == (6.0, (2.0,))
+
+
 def test_captured_values_may_not_be_changed_or_have_grads_read_while_tracing() -> None:
     w = Value(1.0)
     with pytest.raises(TraceError, match=r"setting \.data while tracing"):

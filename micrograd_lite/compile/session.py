@@ -107,6 +107,8 @@ class Session:
         self.traced.append(node)
 
     def _on_branch(self, value: object, what: str, other: object) -> None:
+        if threading.get_ident() != self.thread:
+            return  # another thread's Values: not this trace's business
         frame = sys._getframe(1)
         for v in (value, other):
             if is_traced(v):
