@@ -97,19 +97,19 @@ class Node:
         return self.data != 0.0
 
     def __lt__(self, other: object) -> bool:
-        refuse_branch(self, "<")
+        refuse_branch(self, "<", other)
         return self.data < _data(other, "<")
 
     def __le__(self, other: object) -> bool:
-        refuse_branch(self, "<=")
+        refuse_branch(self, "<=", other)
         return self.data <= _data(other, "<=")
 
     def __gt__(self, other: object) -> bool:
-        refuse_branch(self, ">")
+        refuse_branch(self, ">", other)
         return self.data > _data(other, ">")
 
     def __ge__(self, other: object) -> bool:
-        refuse_branch(self, ">=")
+        refuse_branch(self, ">=", other)
         return self.data >= _data(other, ">=")
 
     # `==` stays identity (as micrograd): Values must stay hashable for sets and dicts.

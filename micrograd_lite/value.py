@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
 from micrograd_lite import backward as _backward
-from micrograd_lite.errors import OperandTypeError, OpOverflowError, describe
+from micrograd_lite.errors import OperandTypeError, describe
 from micrograd_lite.node import Node, as_float
 from micrograd_lite.operands import Number, is_number
 from micrograd_lite.ops import Op, table
@@ -260,10 +260,7 @@ def apply(op: Op, *inputs: Value) -> Value:
     try:
         out = op.forward_fn(*xs)
     except OverflowError:
-        shown = ", ".join(repr(v) for v in inputs)
-        raise OpOverflowError(
-            f"{op.name}: the result of {op.forward} overflows a float; got {shown}"
-        ) from None
+        raise op.overflow_error(xs) from None
     try:
         local = op.local_plain(*xs, out)
     except (ArithmeticError, ValueError):  # sqrt's slope at 0: IEEE's inf, not an error

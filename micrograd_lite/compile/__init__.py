@@ -28,11 +28,23 @@ floats, run with the table's own functions.
         g_x = w * g_v2  # d(a*b)/db = a
         return v3, (0.0 + g_x, 0.0 + g_w, 0.0 + g_b)
 
-Leaves that are not arguments are constants, baked into the code as literals: a parameter a
-closure captures is frozen at its traced value. To train, pass the parameters as arguments and
-update them between calls. Ops run in graph order, so when two would fail (say 1/0 and
-log(-1)), the replay may report the other one first. The graph is fixed at trace time: a
-different branch, loop count or list length needs a new `compile`.
+The compiled function never returns a number the eager run would not (see `compile.traced`):
+
+* While tracing, a Value that depends on an argument cannot be read by the function's own
+  code: `.data`, `.grad`, `local_grads`, `float()`, `int()`, `round()`, formatting,
+  comparisons and `bool()` raise TraceError naming the line (`x * x.data` would bake in the
+  traced number, `if x > 0` the traced branch). Express a choice with an op (relu, abs, ...).
+* A Value captured from outside the function (a closure's parameter) that an op uses is read
+  live: `cf` reads its `.data` at every call, as the eager run would. One whose data the
+  function's code read (`x * w.data`, `if w > 0`) is checked instead: after it changed, a call
+  raises TraceError ("... changed since compile(...): pass it as an argument or compile
+  again"). Gradients are for the arguments only: to train a parameter, pass it as one.
+* Constants made during the trace (the 2.0 in `x * 2.0`) are literals.
+* Every op the function made runs in the order it made them, with the eager path's domain
+  checks: a call raises the error an eager run raises first, with the same class and message
+  (`OpOverflowError` for `x ** 2` at 1e200; `.batch` too, naming the sample).
+
+The graph is fixed at trace time: a different loop count or list length needs a new `compile`.
 
 Past SOURCE_LIMIT ops the code is folded (see `compile.fold`): a value read once is pasted
 into the expression that reads it, and a gradient's terms are summed in one expression, which

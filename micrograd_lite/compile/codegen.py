@@ -13,8 +13,8 @@ from typing import Any, Protocol, cast
 
 from micrograd_lite.compile.dialect import IEEE, SCALAR
 from micrograd_lite.compile.program import SOURCE_LIMIT, Program
+from micrograd_lite.compile.replay import first_error
 from micrograd_lite.compile.tracer import trace
-from micrograd_lite.errors import MicrogradLiteError
 from micrograd_lite.value import Number, Value
 
 
@@ -44,8 +44,10 @@ def compile(  # shadows the builtin on purpose: the name users look for
     `grads[i]` is d value / d argument i (0.0 for an argument the function does not use).
     With `wrt` (argument positions), only those gradients are computed and returned, in that
     order: `wrt=(0, 1)` for the weights of `fn(w0, w1, x, y)` skips the data's gradients.
-    Non-argument leaves are constants. `cf.source` shows the code; `cf.batch` replays it on
-    numpy arrays.
+    A Value captured from outside `fn` is read at every call (one whose data `fn`'s code read
+    must be unchanged, else TraceError); while tracing, `fn`'s code may not read the data of a
+    Value that depends on an argument (TraceError names the line). Errors are the eager run's
+    (class and message). `cf.source` shows the code; `cf.batch` replays it on numpy arrays.
     """
     program = trace(fn, example_args, unpack=unpack, wrt=wrt)
     return build(program)
@@ -59,9 +61,8 @@ def build(program: Program, *, fold: bool | None = None) -> Compiled:
     """
     small = program.n_ops <= SOURCE_LIMIT
     full = program.render(comments=small, fold=fold)
-    fn = _with_ieee_fallback(
-        SCALAR.define(full, f"<micrograd_lite.compile: {program.n_ops} ops>"), program, fold
-    )
+    name = f"<micrograd_lite.compile: {program.n_ops} ops>"
+    fn = _eager_errors(SCALAR.define(full, name, program.bindings()), program, fold)
     fn.n_args = len(program.args)
     fn.n_ops = program.n_ops
     fn.program = program
@@ -71,25 +72,25 @@ def build(program: Program, *, fold: bool | None = None) -> Compiled:
     return cast(Compiled, fn)
 
 
-def _with_ieee_fallback(
-    plain: Callable[..., Any], program: Program, fold: bool | None
-) -> Any:  # a function, which build() gives its attributes
-    """`plain`, but where it raises an arithmetic error that is not the table's own (a domain
-    error), the call is run again by the same program with IEEE local derivatives: the eager
-    path's answer (eager computes a local derivative the same way, see `ops.Op.local_fn`)."""
+def _eager_errors(plain: Callable[..., Any], program: Program, fold: bool | None) -> Any:
+    """`plain`, but where it raises, the eager run's answer: its error if the forward pass
+    fails there (found by `replay.first_error`: same class, same message, same op first), else
+    a rerun by the same program with IEEE local derivatives (sqrt's slope at 0 is inf), as
+    eager computes a local derivative (see `ops.Op.local_fn`). A function: build() gives it
+    its attributes."""
     ieee: list[Callable[..., Any]] = []  # built on first need
 
     def compiled(*xs: float) -> Any:
         try:
             return plain(*xs)
-        except MicrogradLiteError:
-            raise
         except (ArithmeticError, ValueError):
+            error = first_error(program, xs)
+            if error is not None:
+                raise error from None
             if not ieee:
                 source = program.render(comments=False, fold=fold, dialect=IEEE)
-                ieee.append(
-                    IEEE.define(source, f"<micrograd_lite.compile ieee: {program.n_ops} ops>")
-                )
+                name = f"<micrograd_lite.compile ieee: {program.n_ops} ops>"
+                ieee.append(IEEE.define(source, name, program.bindings()))
             return ieee[0](*xs)
 
     return compiled

@@ -31,14 +31,18 @@ class Dialect:
     checks: bool  # a line per domain check before a checked op's line (`_check[i](...)`)
     augmented: bool  # `g += t` may add in place (not on arrays: one may go by two names)
     local: str = ""  # the table's dialect of the local-derivative rules, if not `name`
+    # also return a sum over the steps that may raise, not finite where a sample may (`batch`)
+    suspects: bool = False
 
     @property
     def local_name(self) -> str:
         return self.local or self.name
 
-    def define(self, source: str, filename: str) -> Any:
-        """The function `compiled` that `source` defines, run in a copy of the namespace."""
+    def define(self, source: str, filename: str, extra: Mapping[str, Any] | None = None) -> Any:
+        """The function `compiled` that `source` defines, run in a copy of the namespace
+        (with the names in `extra` added: a program's captured Values)."""
         namespace = dict(self.namespace)
+        namespace.update(extra or {})
         code = builtins.compile(source, filename, "exec")
         exec(code, namespace)  # our own generated text, built from the op table's expressions
         return namespace["compiled"]
@@ -79,4 +83,6 @@ IEEE = Dialect(
 @functools.cache
 def numpy_dialect() -> Dialect:
     """The numpy dialect (no domain checks: numpy follows IEEE rules), made on first use."""
-    return Dialect("numpy", ChainMap({}, namespace("numpy")), checks=False, augmented=False)
+    return Dialect(
+        "numpy", ChainMap({}, namespace("numpy")), checks=False, augmented=False, suspects=True
+    )

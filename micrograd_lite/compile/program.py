@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from micrograd_lite.compile.dialect import SCALAR, Dialect
 from micrograd_lite.compile.fold import render_forward_folded, render_sums
-from micrograd_lite.compile.templates import forward_text, render_checks, term_text
+from micrograd_lite.compile.session import Watch, captured_check
+from micrograd_lite.compile.templates import (
+    forward_text,
+    may_raise,
+    render_checks,
+    suspect_terms,
+    term_text,
+)
 from micrograd_lite.ops import Op
+from micrograd_lite.value import Value
 
 SOURCE_LIMIT = 200  # ops; bigger programs show an elided `source` (all of it in `full_source`)
 
@@ -49,10 +57,23 @@ class Program:
     result: str  # a variable or a literal
     seeded: str | None  # grad variable of the result when it is an op node (set to 1.0)
     root_arg: int | None  # the argument the function returns unchanged, if it does
+    # Values from outside the function: `captured[k]` is read into variable `live[k]` at every
+    # call; `watches` are the ones whose data the function read, checked unchanged first
+    captured: tuple[Value, ...] = ()
+    live: tuple[str, ...] = ()
+    watches: tuple[Watch, ...] = ()
+    where: str = "compile"
 
     @property
     def n_ops(self) -> int:
         return len(self.steps)
+
+    def bindings(self) -> dict[str, Any]:
+        """The names the rendered code reads beside the dialect's: the captured Values."""
+        names: dict[str, Any] = {f"_captured_{k}": v for k, v in enumerate(self.captured)}
+        if self.watches:
+            names["_check_captured"] = captured_check(self.watches, self.where)
+        return names
 
     def render(
         self,
@@ -72,14 +93,25 @@ class Program:
             fold = self.n_ops > SOURCE_LIMIT
         lines = [f"def {name}({', '.join(self.args)}):"]
         emit = lines.append
+        if self.watches:
+            emit("    _check_captured()" + ("  # the Values the trace read: unchanged?" * comments))
+        for k, var in enumerate(self.live):
+            emit(f"    {var} = _captured_{k}.data" + ("  # captured: read live" * comments))
         if comments:
             emit("    # forward: one line per op" if not fold else "    # forward")
         backward: list[str] = []
+        risky = [s for s in self.steps if may_raise(s.op)] if dialect.suspects else []
         if fold:
             needed = render_sums(self, backward.append, dialect)
+            needed.update(s.out for s in risky)
             render_forward_folded(self, emit, needed, dialect)
         else:
             self._render_forward(emit, comments, dialect)
+        if dialect.suspects:
+            terms = [t for step in risky for t in suspect_terms(step)]
+            emit("    _suspect = 0.0")
+            for start in range(0, len(terms), 32):  # a line CPython's parser takes
+                emit(f"    _suspect = _suspect + {' + '.join(terms[start : start + 32])}")
         if self.seeded is not None:
             if comments:
                 emit(f"    # backward: g_n = d({self.result})/d(n), summed in backward()'s order")
@@ -97,7 +129,8 @@ class Program:
             else:  # 0.0 + g: a leaf's grad starts at 0.0 in backward(), which turns -0.0 to 0.0
                 grads.append(f"0.0 + {g}")
         tail = "," if len(grads) == 1 else ""
-        emit(f"    return {self.result}, ({', '.join(grads)}{tail})")
+        suspect = ", _suspect" if dialect.suspects else ""
+        emit(f"    return {self.result}, ({', '.join(grads)}{tail}){suspect}")
         return "\n".join(lines)
 
     def _render_forward(

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from micrograd_lite.compile.dialect import SCALAR, Dialect, check_ids
-from micrograd_lite.ops import AFFINE, Op
+from micrograd_lite.ops import AFFINE, Op, rules
 
 if TYPE_CHECKING:
     from micrograd_lite.compile.program import Contribution, Step
@@ -110,6 +110,42 @@ def _check_templates(op: Op) -> tuple[str, ...]:
         else:
             fails.append(ast.unparse(ast.UnaryOp(ast.Not(), holds)))
     return tuple(fails)
+
+
+def may_raise(op: Op) -> bool:
+    """Can `op` raise in an eager run: has it domain checks, or a forward rule that calls a
+    function or takes a power (which Python makes raise where IEEE returns inf or nan)?"""
+    hit = by_op.get((id(op), -10, SCALAR))
+    if hit is None or hit[0] is not op:
+        raises = False
+        if op is not AFFINE:
+            tree = ast.parse(op.source("forward", "scalar"), mode="eval")
+            raises = bool(op.checks) or any(
+                isinstance(node, ast.Call)
+                or (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow))
+                for node in ast.walk(tree)
+            )
+        hit = by_op[(id(op), -10, SCALAR)] = (op, raises)
+    return bool(hit[1])
+
+
+@functools.cache
+def _holds_template(op: Op) -> str:
+    """Every domain check of `op` at once, for numpy arrays: true where all hold."""
+    trees = [op.tree_of(c.holds) for c in op.checks]
+    both = trees[0] if len(trees) == 1 else ast.BoolOp(ast.And(), trees)
+    return ast.unparse(_parse(rules.to_source(both, "numpy")))
+
+
+def suspect_terms(step: Step) -> list[str]:
+    """For a step that may raise: numpy terms whose sum is not finite at every sample where the
+    eager run could raise there (its result is not finite, an input is not, or a check fails).
+    A superset: `batch` replays those samples to know."""
+    terms = [step.out]
+    if step.op.checks:
+        a, b = (*step.operands, "")[:2]
+        terms += [*step.operands, f"where({fill(_holds_template(step.op), a, b)}, 0.0, nan)"]
+    return terms
 
 
 def fill(template: str, a: str, b: str = "", out: str = "", g: str = "") -> str:

@@ -14,10 +14,11 @@ import ast
 import functools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from micrograd_lite.errors import OpOverflowError
 from micrograd_lite.ops import fold, registry, rules
 from micrograd_lite.ops.registry import namespace
 
@@ -213,6 +214,13 @@ class Op:
         """The error message of `check` failing at inputs `xs`: the op, the rule, the values."""
         shown = ", ".join(f"{n} = {x!r}" for n, x in zip(INPUTS, xs, strict=False))
         return f"{self.name}: {fill(check.message, self.bound)}; got {shown}"
+
+    def overflow_error(self, xs: Sequence[float]) -> OpOverflowError:
+        """What this op raises when its result overflows a float, eager, compiled or batch."""
+        got = ", ".join(f"{name} = {x!r}" for name, x in zip(INPUTS, xs, strict=False))
+        return OpOverflowError(
+            f"{self.name}: the result of {self.forward} overflows a float; got {got}"
+        )
 
     def rule(self, index: int) -> str:
         """The human rule for input `index`, e.g. `d(a*b)/da = b`."""
