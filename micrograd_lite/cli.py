@@ -7,6 +7,14 @@ Exit codes, so that a script can tell the cases apart:
 - 2: bad input. One line on stderr, `micrograd-lite COMMAND: ...`, names the argument and what
   it accepts; argparse's usage errors read the same way (one line, not the usage block). With
   no command at all, the help goes to stderr.
+- 3: an internal error, that is a bug in micrograd-lite: one line on stderr with the
+  exception's type, message and the line that raised it, never a traceback. Not 2, which
+  blames the input, and not 1, which is a verdict.
+- 130 (128 + SIGINT): interrupted with Ctrl-C; one line on stderr, no traceback.
+- 141 (128 + SIGPIPE): stdout was closed early, as in `micrograd-lite examples | head -1`.
+  The rest of the output is dropped quietly, with the code a shell reports for any program a
+  pipe closed on (Python ignores SIGPIPE, so it sees BrokenPipeError instead, and the handling
+  follows Python's documentation of SIGPIPE).
 
 An option's value may start with '-' (`--expect "-sin(x)"`): as with getopt, the word after an
 option that takes a value is that value. An expression that starts with '-' goes last, after
@@ -18,9 +26,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import os
 import sys
+import traceback
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 from types import ModuleType
 from typing import NoReturn
 
@@ -32,6 +43,9 @@ from micrograd_lite.version import __version__
 COMMANDS: tuple[str, ...] = ("examples", "check", "render")
 
 BAD_INPUT = 2
+BUG = 3
+INTERRUPTED = 128 + 2  # SIGINT
+PIPE_CLOSED = 128 + 13  # SIGPIPE (a constant: Windows has no signal.SIGPIPE)
 
 
 def say(line: str) -> None:
@@ -147,14 +161,42 @@ def _run(argv: Sequence[str]) -> int:
     return code
 
 
+def _drop_stdout() -> None:
+    """Point stdout at the null device, so the output still buffered is dropped at exit
+    instead of raising BrokenPipeError again (the recipe in Python's `signal` docs)."""
+    # (OSError, ValueError: a stream without a file descriptor, as a captured one in tests)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI on `argv` (default: sys.argv[1:]) and return its exit code (see above).
 
     `--help`, `--version` and argparse's usage errors (an unknown option, a missing value, a
-    number option given a word) raise SystemExit (0, 0 and 2), as argparse does; a refused
-    value returns 2.
+    number option given a word) raise SystemExit (0, 0 and 2), as argparse does; everything else,
+    a refused value included, returns a code, and no other exception escapes.
     """
-    return _run(sys.argv[1:] if argv is None else argv)
+    try:
+        try:
+            return _run(sys.argv[1:] if argv is None else argv)
+        finally:  # a closed pipe shows at the latest here, inside this handler, not at exit
+            if sys.stdout is not None:
+                sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
+        return PIPE_CLOSED
+    except KeyboardInterrupt:
+        say("micrograd-lite: interrupted")
+        return INTERRUPTED
+    except Exception as err:  # the last resort: a bug, reported in one line
+        where = traceback.extract_tb(err.__traceback__)[-1]
+        say(
+            "micrograd-lite: internal error, a bug in micrograd-lite (please report it): "
+            f"{type(err).__name__}: {first_line(err)} "
+            f"(at {Path(where.filename).name}:{where.lineno})"
+        )
+        return BUG
 
 
 def run() -> None:
