@@ -32,6 +32,10 @@ class ShapeError(MicrogradLiteError, ValueError):
     """A Neuron, Layer or MLP got the wrong number of inputs or weights."""
 
 
+class SettingError(MicrogradLiteError, ValueError):
+    """A setting is out of its range: a finite-difference step, a tolerance, a learning rate."""
+
+
 class AnomalyError(MicrogradLiteError, FloatingPointError):
     """Inside detect_anomaly(): a value, local derivative or gradient is not finite."""
 

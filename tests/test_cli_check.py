@@ -1,4 +1,8 @@
-"""`micrograd-lite check` and `render`: exit 0 pass, 1 check failed, 2 bad input."""
+"""`micrograd-lite check` and `render`: exit 0 pass, 1 check failed, 2 bad input.
+
+Bad input is one line on stderr, naming the argument and what it accepts, and nothing on
+stdout; argparse's own usage errors (SystemExit 2) read the same way.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +12,45 @@ import shutil
 
 import pytest
 
-from micrograd_lite import cli
+from micrograd_lite import Value, cli
+from micrograd_lite.commands import render as render_command
+from micrograd_lite.render import render_to_file
+from micrograd_lite.render.files import FORMATS
 
 EXPR = "x*y + tanh(x)"
 AT = "x=0.3,y=-1.2"
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
+    try:
+        code = cli.main(list(argv))
+    except SystemExit as exit_:  # argparse's usage errors exit, as argparse does
+        assert isinstance(exit_.code, int)
+        code = exit_.code
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def refused(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """Run the CLI on argv; assert exit 2, nothing on stdout and one line on stderr; return it."""
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, ""), err
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def gradient(out: str, name: str) -> float:
+    """The autograd column of variable `name`'s row in check's report."""
+    row = next(line for line in out.splitlines() if line.strip().startswith(f"{name} "))
+    return float(row.split()[1])
 
 
 def test_check_passes_without_formula(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check", EXPR, "--at", AT)
     assert (code, err) == (0, "")
-    x_line = next(line for line in out.splitlines() if line.strip().startswith("x "))
-    autograd = float(x_line.split()[1])
+    autograd = gradient(out, "x")
     assert autograd == pytest.approx(-1.2 + 1 - math.tanh(0.3) ** 2, rel=1e-9)  # .10g shown
     assert "PASS" in out
 
@@ -84,10 +110,115 @@ def test_check_explain(capsys: pytest.CaptureFixture[str]) -> None:
 def test_check_bad_input_exits_2(
     capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
 ) -> None:
-    code, out, err = run(capsys, "check", *argv)
-    assert code == 2
-    assert out == ""
-    assert message in err
+    assert message in refused(capsys, "check", *argv)
+
+
+@pytest.mark.parametrize(
+    ("eps", "shown"),
+    [("0", "0"), ("-1", "-1"), ("nan", "nan"), ("inf", "inf"), ("-inf", "-inf"),
+     ("1e400", "1e400"), ("abc", "'abc'"), ("", "''")],
+)  # fmt: skip
+def test_eps_must_be_a_finite_number_above_zero(
+    capsys: pytest.CaptureFixture[str], eps: str, shown: str
+) -> None:
+    # was: a traceback and exit 1 for 0, -1, nan and inf, saying ">= 0 (eps > 0)"
+    line = refused(capsys, "check", "x*y", "--at", "x=1,y=2", "--eps", eps)
+    assert line.startswith(f"micrograd-lite check: --eps must be a finite number > 0, got {shown}")
+
+
+def test_eps_below_float_resolution_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    # was: ZeroDivisionError inside the finite difference (x + 1e-300 == x), exit 1
+    line = refused(capsys, "check", "x*y", "--at", "x=1,y=2", "--eps", "1e-300")
+    assert "--eps must be a finite number >= 2.22045e-16" in line and "got 1e-300" in line
+    code, _, err = run(capsys, "check", "x*y", "--at", "x=1,y=2", "--eps", "1e-12")
+    assert code in (0, 1) and err == ""  # small, but it moves x: checked, not refused
+
+
+@pytest.mark.parametrize("option", ["--rtol", "--atol"])
+@pytest.mark.parametrize("value", ["-1", "nan", "inf", "1e400", "x"])
+def test_tolerances_must_be_finite_and_not_negative(
+    capsys: pytest.CaptureFixture[str], option: str, value: str
+) -> None:
+    line = refused(capsys, "check", "x*y", "--at", "x=1,y=2", option, value)
+    assert f"{option} must be a finite number >= 0, got " in line
+
+
+def test_repeated_at_merges_in_order(capsys: pytest.CaptureFixture[str]) -> None:
+    # was: the last --at alone, so "no value for x"
+    code, out, err = run(capsys, "check", "x*y", "--at", "x=3", "--at", "y=2")
+    assert (code, err) == (0, "")
+    assert (gradient(out, "x"), gradient(out, "y")) == (2.0, 3.0)
+    # --expect follows the merged order: y first, so its first formula is df/dy = x
+    code, _, err = run(capsys, "check", "x*y", "--at", "y=2", "--at", "x=3", "--expect", "x, y")
+    assert (code, err) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("points", "words"),
+    [
+        (("x=1", "x=2"), "--at gives x twice ('x=1', then 'x=2')"),
+        (("x=1,y=2", "y=2"), "--at gives y twice ('x=1,y=2', then 'y=2')"),
+    ],
+)
+def test_a_variable_in_two_ats_is_refused(
+    capsys: pytest.CaptureFixture[str], points: tuple[str, ...], words: str
+) -> None:
+    argv = [word for point in points for word in ("--at", point)]
+    assert words in refused(capsys, "check", "x*y", *argv)
+
+
+def test_a_value_starting_with_a_minus_sign_is_a_value(capsys: pytest.CaptureFixture[str]) -> None:
+    # was: "argument --expect: expected one argument" (argparse took -y for an option)
+    code, out, err = run(capsys, "check", "x*(0-y)", "--at", "x=1,y=2", "--expect", "-y, -x")
+    assert (code, err) == (0, "")
+    assert (gradient(out, "x"), gradient(out, "y")) == (-2.0, -1.0)
+
+
+def test_an_expression_starting_with_a_minus_sign(capsys: pytest.CaptureFixture[str]) -> None:
+    line = refused(capsys, "check", "-x*y", "--at", "x=1,y=2")
+    assert "required: expression" in line and "' -x*y'" in line and "--" in line
+    for argv in ((" -x*y", "--at", "x=1,y=2"), ("--at", "x=1,y=2", "--", "-x*y")):
+        code, out, _ = run(capsys, "check", *argv)
+        assert code == 0 and gradient(out, "x") == -2.0
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (("",), "micrograd-lite check: expression '': empty expression"),
+        (
+            ("x +", "--at", "x=1"),
+            "micrograd-lite check: expression 'x +', column 4: invalid syntax",
+        ),
+        (("x*y", "--at", "x=1e400,y=2"), "--at 'x=1e400,y=2', column 1: the value of x must"),
+        (("2*x", "--at", "x=1", "--expect", "1, 2"), "--expect has 2 formulas for 1 variable"),
+        (("x*\udcff", "--at", "x=1"), "expression 'x*\\udcff', column 3: not valid UTF-8"),
+        (("x", "--at", "x=1", "--expect", ""), "--expect '': empty expression"),
+        (("x*y", "--at", "x=1,y=2", "--bogus"), "unrecognized arguments: --bogus"),
+        (("x*y", "--at"), "argument --at: expected one argument"),
+        ((), "the following arguments are required: expression"),
+    ],
+)
+def test_every_refusal_is_one_line_naming_the_argument(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], line: str
+) -> None:
+    # was: the line, then the text with a caret (3 lines), or argparse's usage block first
+    assert line in refused(capsys, "check", *argv)
+
+
+def test_a_huge_literal_is_refused_in_a_short_line(capsys: pytest.CaptureFixture[str]) -> None:
+    line = refused(capsys, "check", "x*1" + "0" * 5000, "--at", "x=1")
+    assert "column 5004" in line and "digits" in line
+    assert len(line) < 400  # the 5,003-character expression is cut around the column
+
+
+def test_a_fullwidth_variable_is_the_same_variable(capsys: pytest.CaptureFixture[str]) -> None:
+    # Python reads identifiers in NFKC, so the expression's fullwidth x is x; --at must agree
+    # (was: "\uff58 is not in '\uff58*2' (its variables: x)")
+    fullwidth_x = "\uff58"
+    code, out, err = run(capsys, "check", f"{fullwidth_x}*2", "--at", f"{fullwidth_x}=1.5")
+    assert (code, err) == (0, "")
+    assert gradient(out, "x") == 2.0
 
 
 def test_render_writes_dot_without_the_binary(
@@ -112,12 +243,46 @@ def test_render_svg(capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path) 
     assert "<svg" in target.read_text(encoding="utf-8")
 
 
+def test_render_names_the_suffixes_it_accepts(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    line = refused(capsys, "render", "x*y", "--at", "x=1,y=2", "-o", "graph.jpg")
+    assert line.startswith("micrograd-lite render: -o/--output 'graph.jpg': unknown suffix '.jpg'")
+    for suffix in (".svg", ".png", ".pdf", ".dot", ".gv"):
+        assert suffix in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_listed_suffixes_are_the_ones_render_to_file_writes(tmp_path: pathlib.Path) -> None:
+    assert set(render_command.RASTER) == FORMATS
+    root = Value(2.0, label="x") * 3.0
+    for suffix in render_command.DOT + (render_command.RASTER if shutil.which("dot") else ()):
+        assert render_to_file(root, tmp_path / f"g{suffix}").stat().st_size > 0
+    with pytest.raises(ValueError, match="unknown suffix"):
+        render_to_file(root, tmp_path / "g.jpg")
+
+
+def test_render_merges_repeated_at(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    target = tmp_path / "g.dot"
+    code, out, err = run(capsys, "render", "x*y", "--at", "x=3", "--at", "y=2", "-o", str(target))
+    assert (code, err, out.strip()) == (0, "", str(target))
+    dot = target.read_text(encoding="utf-8")
+    assert "{ x | data 3 | grad 2 }" in dot and "{ y | data 2 | grad 3 }" in dot
+
+
 @pytest.mark.parametrize(
-    ("argv", "message"),
+    ("argv", "words"),
     [
-        (("x*y", "--at", "x=1", "-o", "g.dot"), "no value for y"),
-        (("x*y", "--at", "x=1,y=2", "-o", "g.txt"), "unknown suffix '.txt'"),
-        (("x*y", "--at", "x=1,y=2", "-o", "g.dot", "--highlight", "z"), "'z' is not a variable"),
+        (("-o", "g.dot", "--at", "x=1"), "--at gives x twice"),
+        (("-o", "g.dot"), "--at: no value for y"),
+        (("--at", "y=1", "-o", "g.txt"), "unknown suffix '.txt'"),
+        (("--at", "y=1", "-o", "file/g.dot"), "-o/--output 'file/g.dot': cannot write it: "),
+        (("--at", "y=1", "-o", "dir.dot"), "-o/--output 'dir.dot': cannot write it: Is a direc"),
+        (("--at", "y=1", "-o", "g.dot", "--rankdir", "ZZ"), "argument --rankdir: invalid choice"),
+        (("--at", "y=1", "-o", "g.dot", "--highlight", "z"), "--highlight 'z' is not a variable"),
     ],
 )
 def test_render_bad_input_exits_2(
@@ -125,10 +290,11 @@ def test_render_bad_input_exits_2(
     tmp_path: pathlib.Path,
     monkeypatch: pytest.MonkeyPatch,
     argv: tuple[str, ...],
-    message: str,
+    words: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    code, _, err = run(capsys, "render", *argv)
-    assert code == 2
-    assert message in err
-    assert list(tmp_path.iterdir()) == []  # nothing written
+    (tmp_path / "file").write_text("in the way")
+    (tmp_path / "dir.dot").mkdir()
+    assert words in refused(capsys, "render", "x*y", "--at", "x=1", *argv)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dir.dot", "file"]  # nothing written
+    assert list((tmp_path / "dir.dot").iterdir()) == []

@@ -1,14 +1,20 @@
-"""`micrograd-lite examples`: the comparison tables, subsets, --lr and exit codes."""
+"""`micrograd-lite examples`: the comparison tables, subsets, --lr and exit codes.
+
+A refused argument is one line on stderr and exit 2, before any example runs.
+"""
 
 from __future__ import annotations
 
 import functools
+import os
+import pathlib
 
 import pytest
 
 from micrograd_lite import cli
 from micrograd_lite.commands import examples
 from micrograd_lite.worked import Options, adding_neuron
+from tests.test_cli_check import refused
 
 
 def test_subset_prints_tables_and_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
@@ -79,22 +85,62 @@ def test_a_missed_figure_exits_one(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_unknown_name_exits_two_with_the_valid_names(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["examples", "xor", "moons"]) == 2
-    err = capsys.readouterr().err
-    assert "'moons'" in err
+    line = refused(capsys, "examples", "xor", "moons")
+    assert "'moons'" in line
     for name in ("single-weight", "inverter", "xor", "adding-neuron"):
-        assert name in err
+        assert name in line
 
 
-@pytest.mark.parametrize("lr", ["0", "-1", "nan", "inf"])
-def test_bad_lr_exits_two(lr: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["examples", "inverter", "--lr", lr]) == 2
-    assert "--lr" in capsys.readouterr().err
+def test_a_name_with_a_newline_stays_on_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert "unknown example 'a\\nb'" in refused(capsys, "examples", "a\nb")
+
+
+@pytest.mark.parametrize(
+    ("lr", "shown"),
+    [("0", "0"), ("-1", "-1"), ("nan", "nan"), ("inf", "inf"), ("1e400", "1e400"),
+     ("-1e-3", "-1e-3"), ("abc", "'abc'")],
+)  # fmt: skip
+def test_bad_lr_exits_two(lr: str, shown: str, capsys: pytest.CaptureFixture[str]) -> None:
+    line = refused(capsys, "examples", "inverter", "--lr", lr)
+    assert line.startswith(
+        f"micrograd-lite examples: --lr must be a finite number > 0, got {shown}"
+    )
 
 
 def test_lr_without_the_inverter_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["examples", "xor", "--lr", "0.05"]) == 2
-    assert "inverter" in capsys.readouterr().err
+    assert "inverter is not among the examples" in refused(
+        capsys, "examples", "xor", "--lr", "0.05"
+    )
+
+
+def test_plot_into_a_directory_that_cannot_be_written(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    # was: the example ran, then savefig's FileNotFoundError ended in a traceback
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    try:
+        writable = os.access(locked, os.W_OK)  # root may write anyway
+        target = pathlib.Path("/proc") if writable else locked
+        if not target.is_dir():
+            pytest.skip("no read-only directory to try")
+        line = refused(capsys, "examples", "single-weight", "--plot", str(target))
+        assert line.startswith(f"micrograd-lite examples: --plot {str(target)!r}: cannot write")
+    finally:
+        locked.chmod(0o700)
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [("file", "it is a file, not a directory"), ("file/sub", "Not a directory"),
+     ("nul\0", "embedded null byte")],
+)  # fmt: skip
+def test_plot_refusals_are_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path, name: str, words: str
+) -> None:
+    (tmp_path / "file").write_text("in the way")
+    line = refused(capsys, "examples", "single-weight", "--plot", str(tmp_path / name))
+    assert "--plot" in line and words in line
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal() -> None:
@@ -103,8 +149,9 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal() -> None:
 
 
 def test_listed_in_help(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as exit_:
         cli.main(["examples", "--help"])
+    assert exit_.value.code == 0
     out = capsys.readouterr().out
     assert "adding-neuron" in out and "--lr" in out and "--quiet" in out
 

@@ -192,3 +192,12 @@ def test_without_a_formula_finite_differences_never_fail_a_right_engine(
     assume(in_range(family, x, y))
     report = gradcheck(f, [x, y])
     assert report.verdict in ("PASS", "INCONCLUSIVE"), str(report)
+
+
+def test_a_bad_setting_is_the_librarys_error_and_a_vanishing_step_cannot_tell() -> None:
+    from micrograd_lite import MicrogradLiteError
+
+    with pytest.raises(MicrogradLiteError):
+        gradcheck(lambda x: x * x, [3.0], eps=0.0)
+    report = gradcheck(lambda x: x * x, [3.0], eps=1e-300)  # x + h == x: no step at all
+    assert report.verdict == "INCONCLUSIVE" and "does not move x" in str(report)

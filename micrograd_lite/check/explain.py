@@ -179,7 +179,7 @@ def explain(root: Value, wrt: Value, *, max_paths: int = 20) -> ChainRuleTrace:
     # all paths listed: their exact sum (fsum adds no rounding of its own); capped: backward()'s
     # node-by-node sum, which covers every path
     complete = len(paths) == counts[root]
-    total = math.fsum(p.product for p in paths) if complete else per_node[-1].grad
+    total = _exact_sum([p.product for p in paths]) if complete else per_node[-1].grad
     return ChainRuleTrace(root, wrt, tuple(paths), counts[root], total, tuple(per_node), naming)
 
 
@@ -252,6 +252,15 @@ def _via(path: ChainPath) -> str:
     if len(path.rules) <= 3:
         return "[" + "; ".join(r for r in path.rules if r) + "]"
     return "[inputs " + ",".join(str(k + 1) for k in path.indices) + "]"
+
+
+def _exact_sum(products: list[float]) -> float:
+    """The sum with no rounding of its own (fsum); where a product is inf or nan, or the sum
+    overflows, what IEEE's left-to-right sum gives (fsum raises there)."""
+    try:
+        return math.fsum(products)
+    except (OverflowError, ValueError):
+        return sum(products)
 
 
 def _words(text: str) -> list[str]:

@@ -116,6 +116,8 @@ def _richardson(
             sides.append((point[i], out.data, found))
         (up_x, up_f, up_r), (down_x, down_f, down_r) = sides
         width = up_x - down_x  # the exact float step, not 2h
+        if width == 0.0:
+            return FiniteDifference(None, math.inf, h, f"a step of {step!r} does not move x")
         quotients.append(((up_f - down_f) / width, up_r.over(width) + down_r.over(width)))
     (d1, noise1), (d2, noise2) = quotients
     estimate = d2 + (d2 - d1) / 3.0

@@ -34,7 +34,7 @@ from micrograd_lite.check.finite_difference import call, central_difference, kin
 from micrograd_lite.check.naming import Names, node_names
 from micrograd_lite.check.report import format_report
 from micrograd_lite.check.rounding import Rounding, rounding
-from micrograd_lite.errors import ShapeError, describe
+from micrograd_lite.errors import SettingError, ShapeError, describe
 from micrograd_lite.on_values import gradient_graphs
 from micrograd_lite.value import Value, as_float
 
@@ -232,9 +232,9 @@ def _formula(
 def _check_setting(name: str, number: float, *, positive: bool = False) -> None:
     wanted = "a finite number > 0" if positive else "a finite number >= 0"
     if isinstance(number, bool) or not isinstance(number, int | float):
-        raise ValueError(f"gradcheck: {name} must be {wanted}, got {describe(number)}")
+        raise SettingError(f"gradcheck: {name} must be {wanted}, got {describe(number)}")
     if not math.isfinite(number) or number < 0.0 or (positive and number == 0.0):
-        raise ValueError(f"gradcheck: {name} must be {wanted}, got {number!r}")
+        raise SettingError(f"gradcheck: {name} must be {wanted}, got {number!r}")
 
 
 def _input_names(f: Callable[..., Value], n: int, names: Sequence[str] | None) -> list[str]:

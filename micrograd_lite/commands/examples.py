@@ -16,14 +16,15 @@ extra), drawn from the same runs' Results, and prints their paths.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import micrograd_lite.plots as plots
+from micrograd_lite.commands.arguments import BadArgument, Number, first_line
 from micrograd_lite.worked import (
     EXAMPLES,
     Options,
@@ -49,7 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--lr",
-        type=float,
+        action=Number,
+        above=0.0,
         default=None,
         metavar="LR",
         help="the inverter's learning rate η (default 0.1; the article does not print its own)",
@@ -102,47 +104,42 @@ def _tqdm_factory() -> ProgressFactory | None:
     return make
 
 
+def plot_directory(directory: Path) -> None:
+    """Refuse --plot DIR before any run (not after minutes of training): matplotlib must be
+    installed, and DIR a directory that can be made and written to."""
+    try:
+        plots.require_matplotlib()
+    except ModuleNotFoundError as err:
+        raise BadArgument(f"--plot: {first_line(err)}") from None
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):  # an existing directory may be read-only
+            pass
+    except (OSError, ValueError) as err:  # ValueError: a NUL in the path
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else first_line(err)
+        if isinstance(err, FileExistsError):  # what mkdir says of a file in the way
+            reason = "it is a file, not a directory"
+        raise BadArgument(
+            f"--plot {str(directory)!r}: cannot write plots into it: {reason}"
+        ) from None
+
+
 def run(args: argparse.Namespace) -> int:
     names: list[str] = list(dict.fromkeys(args.names)) or list(EXAMPLES)
     unknown = [n for n in names if n not in EXAMPLES]
     if unknown:
-        print(
-            f"micrograd-lite examples: unknown example {', '.join(map(repr, unknown))}; "
-            f"choose from: {', '.join(EXAMPLES)}",
-            file=sys.stderr,
+        raise BadArgument(
+            f"unknown example {', '.join(map(repr, unknown))}; choose from: {', '.join(EXAMPLES)}"
         )
-        return 2
     lr: float | None = args.lr
-    if lr is not None:
-        if not (math.isfinite(lr) and lr > 0):
-            print(
-                f"micrograd-lite examples: --lr must be a positive finite number, got {lr!r}",
-                file=sys.stderr,
-            )
-            return 2
-        if "inverter" not in names:
-            print(
-                "micrograd-lite examples: --lr sets the inverter's η, but inverter is not "
-                f"among the examples asked for ({', '.join(names)})",
-                file=sys.stderr,
-            )
-            return 2
+    if lr is not None and "inverter" not in names:
+        raise BadArgument(
+            "--lr sets the inverter's η, but inverter is not among the examples asked for "
+            f"({', '.join(names)})"
+        )
     directory: Path | None = args.plot
-    if directory is not None:  # fail before the runs, not after minutes of training
-        try:
-            plots.require_matplotlib()
-        except ModuleNotFoundError as err:
-            print(f"micrograd-lite examples: --plot: {err}", file=sys.stderr)
-            return 2
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            print(
-                f"micrograd-lite examples: --plot: cannot make directory {str(directory)!r}: "
-                f"{err.strerror or err}",
-                file=sys.stderr,
-            )
-            return 2
+    if directory is not None:
+        plot_directory(directory)
     options = Options(
         lr=lr,
         progress=None if args.quiet else _tqdm_factory(),

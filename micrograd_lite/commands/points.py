@@ -15,6 +15,7 @@ the whole argument, so the caret lands under what the user typed:
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterator, Mapping
 
 from micrograd_lite.errors import ExpressionError
@@ -68,7 +69,8 @@ def parse_point(text: str) -> dict[str, float]:
         return point
     for part, offset in split_top_level(text):
         name, eq, number = part.partition("=")
-        name, number = name.strip(), number.strip()
+        # NFKC, as Python reads identifiers: a fullwidth x in the expression is the variable x
+        name, number = unicodedata.normalize("NFKC", name.strip()), number.strip()
         at = offset + len(part) - len(part.lstrip())
         if not eq or not name.isidentifier():
             reason = f"expected name=number, as in x=0.3, got {part.strip()!r}"

@@ -7,27 +7,32 @@ The suffix of -o picks the format: .dot/.gv write DOT text (no Graphviz binary n
 from __future__ import annotations
 
 import argparse
-import sys
+import pathlib
 
-from micrograd_lite.commands.check import bind
+from micrograd_lite.commands.arguments import BadArgument, first_line
+from micrograd_lite.commands.check import add_point_argument, bind
+from micrograd_lite.render import render_to_file
+from micrograd_lite.render.files import FORMATS
 from micrograd_lite.value import Value
 
 NAME = "render"
 HELP = "draw the computation graph of an expression, with data, grads and local derivatives"
+# The suffixes render_to_file writes: pictures drawn by Graphviz's dot, or DOT text.
+RASTER = tuple(sorted(FORMATS))
+DOT = (".dot", ".gv")
+ACCEPTED = f"{', '.join(RASTER)} (drawn by Graphviz's dot) or {', '.join(DOT)} (DOT text)"
 EXAMPLE = 'render "x*y + tanh(x)" --at x=0.3,y=-1.2 -o graph.svg'
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("expression", help="e.g. 'x*y + tanh(x)'")
-    parser.add_argument(
-        "--at", default="", metavar="POINT", help="the point, one value per variable: x=0.3,y=-1.2"
-    )
+    add_point_argument(parser)
     parser.add_argument(
         "-o",
         "--output",
         required=True,
         metavar="PATH",
-        help="file to write: .svg, .png, .pdf (need Graphviz's dot) or .dot",
+        help=f"file to write, by suffix: {ACCEPTED}",
     )
     parser.add_argument(
         "--rankdir",
@@ -45,32 +50,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    from micrograd_lite.render import render_to_file  # graphviz is imported only when drawing
+def output_path(text: str) -> pathlib.Path:
+    """-o's path, refused (one line, the accepted suffixes listed) unless render_to_file can
+    write its suffix."""
+    path = pathlib.Path(text)
+    if path.suffix.lower() not in (*RASTER, *DOT):
+        raise BadArgument(
+            f"-o/--output {text!r}: unknown suffix {path.suffix!r}; accepted: {ACCEPTED}"
+        )
+    return path
 
+
+def run(args: argparse.Namespace) -> int:
+    path = output_path(args.output)  # before any work: a typo in -o costs nothing
     expression, point = bind(args.expression, args.at)
     leaves = {name: Value(x, label=name) for name, x in point.items()}
     if args.highlight is not None and args.highlight not in leaves:
-        print(
-            f"micrograd-lite render: --highlight {args.highlight!r} is not a variable "
-            f"(variables: {', '.join(leaves)})",
-            file=sys.stderr,
+        raise BadArgument(
+            f"--highlight {args.highlight!r} is not a variable (variables: {', '.join(leaves)})"
         )
-        return 2
     root = expression.evaluate(leaves)
     root.label = root.label or "f"
     root.backward()
     highlight = leaves[args.highlight] if args.highlight is not None else None
     try:
-        path = render_to_file(
+        written = render_to_file(
             root,
-            args.output,
+            path,
             rankdir=args.rankdir,
             show_local_grads=not args.no_local_grads,
             highlight=highlight,
         )
-    except (ValueError, RuntimeError, OSError) as err:  # bad suffix, no `dot`, unwritable path
-        print(f"micrograd-lite render: {err}", file=sys.stderr)
-        return 2
-    print(path)
+    except RuntimeError as err:  # no `dot` (graphviz's ExecutableNotFound): says how to install
+        raise BadArgument(f"-o/--output {args.output!r}: {first_line(err)}") from None
+    except (OSError, ValueError) as err:  # an unwritable path, or a NUL in it
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else first_line(err)
+        raise BadArgument(f"-o/--output {args.output!r}: cannot write it: {reason}") from None
+    try:
+        print(written)
+    except UnicodeEncodeError:  # a byte the terminal could not decode, in a stdout that is strict
+        print(str(written).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
     return 0

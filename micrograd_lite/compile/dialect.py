@@ -69,14 +69,14 @@ SCALAR = Dialect(
 )
 
 
-# The scalar code again, its local derivatives IEEE's where Python raises (sqrt's slope at 0 is
-# inf): what a compiled function runs instead, for one call, when the scalar code raised there.
+# The scalar code again with IEEE's answers where Python raises (sqrt's slope at 0 is inf,
+# sin(inf) is nan): what a compiled function runs instead, for one call, when the scalar code
+# raised there and an eager run would not have (its errors are found first: replay.py).
 IEEE = Dialect(
-    "scalar",
+    "ieee",
     ChainMap({"_check": _check_fns}, namespace("ieee")),
     checks=True,
     augmented=True,
-    local="ieee",
 )
 
 
