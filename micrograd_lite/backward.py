@@ -7,10 +7,11 @@
         for input, local in zip(node.inputs, node.local_grads):
             input.grad += local * node.grad            # dL/d(in) += d(node)/d(in) * dL/d(node)
 
-That is `reference_backward` below, the whole algorithm. `backward()` (what `Value.backward()`
-runs) does exactly the same additions in exactly the same order, so it gives the same floats,
-bit for bit, only faster: its tricks live apart in `backward_fast.py`, and a property test
-ties the two together.
+That is `reference_backward` below, the whole algorithm (the inner loop is each node's
+`send_grads()`, micrograd's `_backward()`; a hand-made micrograd node runs its own there).
+`backward()` (what `Value.backward()` runs) does exactly the same additions in exactly the
+same order, so it gives the same floats, bit for bit, only faster: its tricks live apart in
+`backward_fast.py`, and a property test ties the two together.
 
 Semantics (PyTorch's, not micrograd's): each call first sets every interior node's grad to 0,
 seeds the root with 1 and propagates; leaves (Values made by the constructor) keep accumulating
@@ -52,8 +53,7 @@ def reference_backward(root: Value) -> None:
         return
     root.grad = 1.0
     for node in reversed(order):
-        for parent, local in zip(node.inputs, node.local_grads, strict=True):
-            parent.grad += local * node.grad
+        node.send_grads()  # for each input: input.grad += local * node.grad (node.py)
 
 
 # Set by detect_anomaly() while it is active: a backward that checks every gradient it sends.

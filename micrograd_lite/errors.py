@@ -66,4 +66,13 @@ def describe(value: object) -> str:
     text = repr(value)
     if len(text) > 60:
         text = text[:57] + "..."
-    return f"{text} (type {type(value).__name__})"
+    return f"{text} (type {_type_name(value)})"
+
+
+def _type_name(value: object) -> str:
+    """The type's name, but "Value" for any of micrograd_lite's kinds of Value (a leaf, a
+    fused neuron, ...): those classes are how a Value is stored, not what a user made."""
+    for cls in type(value).__mro__:
+        if cls.__name__ == "Value" and cls.__module__ == "micrograd_lite.value":
+            return "Value"
+    return type(value).__name__

@@ -79,7 +79,7 @@ def affine(weights: Sequence[Value], xs: Sequence[Value | Number], bias: Value |
     lifted to leaves, as an op lifts them)."""
     if len(weights) != len(xs):
         raise ShapeError(f"affine: {len(weights)} weights but {len(xs)} inputs")
-    xv = tuple([x if type(x) is Value else lift(x, AFFINE) for x in xs])
+    xv = tuple([x if isinstance(x, Value) else lift(x, AFFINE) for x in xs])
     ws = tuple(weights)
     row = (ws, bias, tuple([w.data for w in ws]), False)
     return affine_nodes([row], xv, tuple([x.data for x in xv]))[0]

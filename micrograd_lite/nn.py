@@ -276,7 +276,7 @@ def _fire(layer: Layer, x: list[Value | Number] | tuple[Value | Number, ...]) ->
     """`[n(x) for n in layer.neurons]`, node for node, in one pass (see `fused.Plan`)."""
     neurons = layer.neurons
     for v in x:
-        if type(v) is not Value:  # a number: each neuron lifts its own leaf (as micrograd)
+        if not isinstance(v, Value):  # a number: each neuron lifts its own leaf (as micrograd)
             return [n(x) for n in neurons]
     plan = layer._plan
     if plan is None or not plan.fits(neurons, len(x)):

@@ -82,10 +82,16 @@ class Node:
 
     def send_grads(self) -> None:
         """This node's step of the chain rule: `input.grad += local * self.grad` for each
-        input, in operand order. `backward()` is this, for every node from the root down."""
+        input, in operand order (nothing for a leaf). `backward()` is this, for every node
+        from the root down; `_backward()`, micrograd's name, is this one step."""
         g = self.grad
         for parent, local in zip(self.inputs, self.local_grads, strict=True):
             parent.grad += local * g
+
+    def _backward(self) -> None:
+        """micrograd's one step of backprop, as the lecture calls it node by node
+        (`o.grad = 1.0; o._backward(); n._backward(); ...`): `send_grads()`."""
+        self.send_grads()
 
     def __repr__(self) -> str:
         return f"Value(data={self.data}, grad={self.grad})"

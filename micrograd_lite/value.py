@@ -12,8 +12,7 @@ The chain rule then needs no closures: `input.grad += local * out.grad` (`backwa
     >>> a.grad, b.grad
     (-3.0, 2.0)
 
-Every new node passes one creation hook (`set_creation_hook`): how `detect_anomaly()` sees
-every op, whoever calls it.
+Every new node passes one creation hook (`set_creation_hook`), whoever made it.
 """
 
 from __future__ import annotations
@@ -29,19 +28,29 @@ from micrograd_lite.ops import Op, table
 from micrograd_lite.ops.table import ADD, DIV, MUL, NEG, POW, RELU, SUB, TANH, pow_const
 
 __all__ = ["Number", "Operand", "Value", "apply", "as_float", "creation_hook", "lift", "record"]
-__all__ += ["set_creation_hook"]
+__all__ += ["Leaf", "set_creation_hook"]
 
 Operand: TypeAlias = "Value | Number"
 
 
 class Value(Node):
     """A scalar in a computation graph: `data`, `grad` (dL/d this, after `backward()`), `label`.
-
-    Construct leaves with `Value(3.0)` (any real number) or `Value(3.0, label="x")`; every
-    other node comes from an op. micrograd's signature `Value(data, _children, _op)` is kept.
-    """
+    Leaves: `Value(3.0, label="x")` (any real number); every other node comes from an op."""
 
     __slots__ = ()  # the slots are Node's: data, grad, label, _rule, _a, _b, _da, _db
+
+    def __new__(
+        cls, data: Number = 0.0, _children: Sequence[Value] = (), _op: str = "", label: str = ""
+    ) -> Value:
+        """`Value(3.0)` is a `Leaf`, which takes attributes as micrograd's do (optimizer state,
+        colours); `Value(data, _children, _op)` a hand-made node (custom.py). Op nodes: 96 B."""
+        if cls is not Value:
+            return object.__new__(cls)  # a subclass of the user's: as they declared it
+        if _children:
+            from micrograd_lite.custom import Custom  # a Value subclass, built on this one
+
+            return object.__new__(Custom)
+        return object.__new__(Leaf)
 
     def __init__(
         self, data: Number, _children: Sequence[Value] = (), _op: str = "", label: str = ""
@@ -52,10 +61,6 @@ class Value(Node):
         self._rule = None
         self._a = None
         self._b = None
-        if _children:  # micrograd's own way of recording a node (custom.py)
-            from micrograd_lite.custom import Opaque  # a Value subclass: built on this one
-
-            Opaque.adopt(self, _children, _op)
         if _on_create is not None:
             _on_create(self)
 
@@ -65,7 +70,7 @@ class Value(Node):
 
     def __add__(self, other: Operand) -> Value:
         """a + b.  d(a+b)/da = 1, d(a+b)/db = 1."""
-        if type(other) is not Value:
+        if type(other) is not Value and type(other) is not Leaf:
             other = lift(other, ADD)
         out = _new(Value)
         out.data = self.data + other.data
@@ -82,7 +87,7 @@ class Value(Node):
 
     def __mul__(self, other: Operand) -> Value:
         """a * b.  d(a*b)/da = b, d(a*b)/db = a."""
-        if type(other) is not Value:
+        if type(other) is not Value and type(other) is not Leaf:
             other = lift(other, MUL)
         out = _new(Value)
         out.data = self.data * other.data
@@ -119,7 +124,7 @@ class Value(Node):
 
     def __sub__(self, other: Operand) -> Value:
         """a - b.  d(a-b)/da = 1, d(a-b)/db = -1."""
-        if type(other) is not Value:
+        if type(other) is not Value and type(other) is not Leaf:
             other = lift(other, SUB)
         return record(self.data - other.data, SUB, self, other, 1.0, -1.0)
 
@@ -129,7 +134,7 @@ class Value(Node):
 
     def __truediv__(self, other: Operand) -> Value:
         """a / b.  d(a/b)/da = 1/b, d(a/b)/db = -a/b^2 (as -out/b).  b = 0 raises."""
-        if type(other) is not Value:
+        if type(other) is not Value and type(other) is not Leaf:
             other = lift(other, DIV)
         b = other.data
         if b == 0.0:
@@ -203,25 +208,26 @@ class Value(Node):
         return apply(POW, lift(other, POW), self)
 
     def __pos__(self) -> Value:
-        return self
+        return self  # +x is x, no node
 
     # -- backpropagation -----------------------------------------------------------------------
 
     def backward(self) -> None:
-        """Fill `.grad` of every node this one depends on with d(self)/d(node).
-
-        Interior gradients are recomputed from zero on each call; leaf gradients accumulate
-        across calls until zeroed (PyTorch's rule). So a second call adds exactly one more
-        gradient to each leaf instead of re-sending stale interior ones (micrograd's issue #53).
-        """
+        """Fill `.grad` of every node this one depends on with d(self)/d(node): interior grads
+        afresh, leaf grads accumulated until zeroed (PyTorch's rule; see backward.py)."""
         _backward.backward(self)
+
+
+class Leaf(Value):
+    """A Value made by the constructor: it takes attributes (`p.m = 0.0`, `p._vis_color`)."""
+
+    __slots__ = ("__dict__",)
 
 
 _new = object.__new__
 _tanh = TANH.forward_fn
 
-# Called with every node made (ops, leaves, fused neurons) while set: detect_anomaly()'s way in.
-_on_create: Callable[[Value], None] | None = None
+_on_create: Callable[[Value], None] | None = None  # given every new node: detect_anomaly()'s way in
 
 
 def set_creation_hook(hook: Callable[[Value], None] | None) -> Callable[[Value], None] | None:

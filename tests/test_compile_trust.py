@@ -22,7 +22,7 @@ from micrograd_lite.compile import build, compile, trace
 from micrograd_lite.errors import DomainError, OpOverflowError, TraceError
 from micrograd_lite.expr import parse
 from micrograd_lite.node import Node
-from micrograd_lite.value import creation_hook
+from micrograd_lite.value import Leaf, creation_hook
 from tests.test_compile import OPS as TABLE_OPS
 
 Result = tuple[float, tuple[float, ...]]
@@ -198,7 +198,7 @@ def test_tracing_leaves_every_value_plain_again() -> None:
         return y.tanh()
 
     compile(fn, [1.0])
-    assert [type(v) for v in kept] == [Value, Value] and kept[1].data == 2.0
+    assert [type(v) for v in kept] == [Leaf, Value] and kept[1].data == 2.0  # the argument a leaf
     assert "data" not in Value.__dict__ and "grad" not in Value.__dict__  # the slots again
     assert getattr(Value, "data") is Node.__dict__["data"]  # noqa: B009  # the plain slot
     assert creation_hook() is None
