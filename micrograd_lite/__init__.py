@@ -28,7 +28,7 @@ from micrograd_lite.errors import (
 )
 from micrograd_lite.losses import half_squared_error, hinge, mean, squared_error
 from micrograd_lite.nn import MLP, Layer, Module, Neuron
-from micrograd_lite.optim import SGD
+from micrograd_lite.optim import SGD, Adam, AdamW, CosineAnnealingLR, LinearLR, StepLR
 from micrograd_lite.render import draw_dot, render_to_file
 from micrograd_lite.value import Value
 from micrograd_lite.version import __version__
@@ -36,13 +36,17 @@ from micrograd_lite.version import __version__
 __all__ = [
     "MLP",
     "SGD",
+    "Adam",
+    "AdamW",
     "AnomalyError",
     "ChainRuleTrace",
+    "CosineAnnealingLR",
     "DomainError",
     "ExpressionError",
     "GradCheckReport",
     "GraphError",
     "Layer",
+    "LinearLR",
     "MicrogradLiteError",
     "Module",
     "Neuron",
@@ -50,6 +54,7 @@ __all__ = [
     "OperandTypeError",
     "SettingError",
     "ShapeError",
+    "StepLR",
     "TraceError",
     "Value",
     "ZeroDivisionDomainError",
