@@ -3,13 +3,14 @@ and a fused neuron that gives the unfused graph's floats bit for bit."""
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from micrograd_lite import MLP, SGD, Layer, Neuron, ShapeError, Value
+from micrograd_lite import MLP, SGD, Layer, Neuron, ShapeError, TraceError, Value, compile
 
 
 def test_default_init_draws_from_global_random_as_micrograd() -> None:
@@ -149,3 +150,27 @@ def test_seed_may_be_a_random_instance_and_nonlin_an_activation_name() -> None:
     assert Neuron(1, nonlin="tanh", weights=[1.0])([0.5]).op == "tanh"
     with pytest.raises(TypeError, match="type str"):
         Neuron(2, seed="9")  # type: ignore[arg-type]
+
+
+# -- plays with Python and numpy ------------------------------------------------------------------
+
+
+def test_float_and_format_read_data_and_an_empty_spec_stays_the_repr() -> None:
+    v = Value(2.0 / 3.0)
+    assert float(v) == v.data and math.isfinite(v)
+    assert format(v, ".3f") == "0.667" and f"{v:>8.2e}" == "6.67e-01"
+    assert format(v) == f"{v}" == repr(v) == "Value(data=0.6666666666666666, grad=0.0)"
+    with pytest.raises(ValueError, match="Unknown format code"):
+        format(v, ".3q")  # float's own refusal: the spec is data's
+
+
+def test_compile_still_refuses_float_and_format_of_a_traced_value() -> None:
+    for fn in (lambda x: x * float(x), lambda x: x * float(format(x, ".3f"))):
+        with pytest.raises(TraceError, match=r"float\(\)|formatting"):
+            compile(fn, [1.0])
+    w = Value(3.0)  # captured: float() reads it, so the compiled function checks it is unchanged
+    cf = compile(lambda x: x * float(w), [1.0])
+    assert cf(2.0)[0] == 6.0
+    w.data = 4.0
+    with pytest.raises(TraceError, match="changed since"):
+        cf(2.0)
