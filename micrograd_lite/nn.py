@@ -19,6 +19,7 @@ from typing import Any, Protocol, cast
 
 from micrograd_lite.errors import OperandTypeError, ShapeError, describe
 from micrograd_lite.fused import Plan
+from micrograd_lite.inputs import Inputs, as_inputs, unarray
 from micrograd_lite.ops import RELU, activations
 from micrograd_lite.value import Number, Value, apply, as_float
 
@@ -44,9 +45,6 @@ def activation_function(name: str) -> Callable[[Value], Value] | None:
     if op.params:
         op = op.bind()  # its default parameters (leaky_relu's slope 0.01)
     return functools.partial(apply, op)
-
-
-Inputs = Sequence[Value | Number] | Value | Number
 
 
 def pick_rng(seed: int | random.Random | None, rng: UniformSource | None) -> UniformSource:
@@ -131,7 +129,7 @@ class Neuron(Module):
         self._act = act
 
     def __call__(self, x: Inputs) -> Value:
-        xs = _as_inputs(x, len(self.w), f"Neuron({len(self.w)})")
+        xs = as_inputs(x, len(self.w), f"Neuron({len(self.w)})")
         if self.fused:
             act = Value.affine(self.w, xs, self.b)
         else:  # micrograd's graph: one * and one + per input, summed from the bias
@@ -185,6 +183,8 @@ class Layer(Module):
         self._plan: Plan | None = None
 
     def __call__(self, x: Inputs) -> Value | list[Value]:
+        if type(x) is not list and type(x) is not tuple:
+            x = unarray(x, "Layer")  # a numpy array: its numbers, as the list of them
         if type(x) is list or type(x) is tuple:
             out = _fire(self, x)
         else:
@@ -246,7 +246,7 @@ class MLP(Module):
         ]
 
     def __call__(self, x: Inputs) -> Value | list[Value]:
-        out = self.layers[0](x)
+        out = self.layers[0](unarray(x, "MLP"))
         for layer in self.layers[1:]:
             out = layer(out)
         return out
@@ -256,20 +256,6 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
-
-
-def _as_inputs(x: Inputs, nin: int, who: str) -> Sequence[Value | Number]:
-    if (type(x) is list or type(x) is tuple) and len(x) == nin:  # the common case, cheaply
-        return x
-    if isinstance(x, Value) or not isinstance(x, Sequence):
-        if nin == 1:
-            return [x]
-        raise ShapeError(f"{who}: expected a list of {nin} inputs, got a single {describe(x)}")
-    if isinstance(x, str):
-        raise OperandTypeError(f"{who}: expected a list of {nin} inputs, got {describe(x)}")
-    if len(x) != nin:
-        raise ShapeError(f"{who}: expected {nin} inputs, got {len(x)}")
-    return x
 
 
 def _fire(layer: Layer, x: list[Value | Number] | tuple[Value | Number, ...]) -> list[Value]:

@@ -174,3 +174,52 @@ def test_compile_still_refuses_float_and_format_of_a_traced_value() -> None:
     w.data = 4.0
     with pytest.raises(TraceError, match="changed since"):
         cf(2.0)
+
+
+def test_a_1d_numpy_array_gives_the_same_numbers_as_the_list() -> None:
+    np = pytest.importorskip("numpy")
+    net = MLP(3, [4, 4, 1], seed=0)
+    for xs in ([1.0, -2.0, 0.5], [1, 2, 3]):  # floats and ints: tolist() gives Python numbers
+        out, want = net(np.array(xs)), net(xs)
+        assert isinstance(out, Value) and isinstance(want, Value) and out.data == want.data
+        out.backward()
+        want.backward()
+    layer = Layer(3, 2, seed=1)
+    outs, wants = layer(np.array([0.25, 0.5, -1.0])), layer([0.25, 0.5, -1.0])
+    assert isinstance(outs, list) and isinstance(wants, list)
+    assert [o.data for o in outs] == [w.data for w in wants]
+    n = Neuron(1, weights=[2.0], bias=0.5)
+    assert n(np.array([1.5])).data == n(np.array(1.5)).data == n(np.float64(1.5)).data == 3.5
+    assert Neuron(2, weights=[1.0, 1.0], activation="linear")(np.array([2.0, 3.0])).data == 5.0
+
+
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [
+        (lambda np: MLP(3, [2, 1])(np.ones((2, 3))), r"MLP: .*2-D array of shape \(2, 3\)"),
+        (lambda np: MLP(3, [2, 1])(np.ones((1, 3))), r"MLP: .*2-D array of shape \(1, 3\)"),
+        (lambda np: Layer(3, 2)(np.ones((3, 1))), r"Layer: .*2-D array of shape \(3, 1\)"),
+        (lambda np: Neuron(3)(np.ones((1, 1, 3))), r"Neuron\(3\): .*3-D array"),
+        (lambda np: MLP(3, [2, 1])(np.ones(2)), r"Neuron\(3\): expected 3 inputs, got 2"),
+        (lambda np: Neuron(2)(np.ones(3)), r"Neuron\(2\): expected 2 inputs, got 3"),
+    ],
+)
+def test_a_numpy_array_of_the_wrong_shape_is_a_shape_error(call, words: str) -> None:  # type: ignore[no-untyped-def]
+    np = pytest.importorskip("numpy")
+    with pytest.raises(ShapeError, match=words):
+        call(np)
+
+
+def test_lectures_all_tanh_mlp() -> None:
+    net = MLP(3, [4, 4, 1], activation="tanh", output_activation="tanh", seed=0)
+    assert [[n.activation for n in layer.neurons] for layer in net.layers] == [
+        ["tanh"] * 4,
+        ["tanh"] * 4,
+        ["tanh"],
+    ]
+    out = net([2.0, 3.0, -1.0])
+    assert isinstance(out, Value) and out.op == "tanh"
+    default = MLP(3, [4, 4, 1])  # micrograd's: relu hidden layers, a linear output
+    assert [layer.neurons[0].activation for layer in default.layers] == ["relu", "relu", "linear"]
+    hidden = MLP(3, [4, 1], activation="tanh")  # the output stays linear unless asked
+    assert [layer.neurons[0].activation for layer in hidden.layers] == ["tanh", "linear"]
