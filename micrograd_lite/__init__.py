@@ -30,6 +30,7 @@ from micrograd_lite.losses import half_squared_error, hinge, mean, squared_error
 from micrograd_lite.nn import MLP, Layer, Module, Neuron
 from micrograd_lite.optim import SGD
 from micrograd_lite.render import draw_dot, render_to_file
+from micrograd_lite.state import StateError
 from micrograd_lite.value import Value
 from micrograd_lite.version import __version__
 
@@ -50,6 +51,7 @@ __all__ = [
     "OperandTypeError",
     "SettingError",
     "ShapeError",
+    "StateError",
     "TraceError",
     "Value",
     "ZeroDivisionDomainError",

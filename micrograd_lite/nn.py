@@ -21,6 +21,7 @@ from micrograd_lite.errors import OperandTypeError, ShapeError, describe
 from micrograd_lite.fused import Plan
 from micrograd_lite.inputs import Inputs, as_inputs, unarray
 from micrograd_lite.ops import RELU, activations
+from micrograd_lite.state import Stateful
 from micrograd_lite.value import Number, Value, apply, as_float
 
 
@@ -71,15 +72,13 @@ def _count(n: object, what: str) -> int:
     return n
 
 
-class Module:
-    """Something with parameters: `parameters()` lists them, `zero_grad()` clears their grads."""
+class Module(Stateful):
+    """Something with parameters: `parameters()` lists them, `zero_grad()` clears their grads,
+    `named_parameters()`, `state_dict()` and `load_state_dict()` name them (`state.py`)."""
 
     def zero_grad(self) -> None:
         for p in self.parameters():
             p.grad = 0.0
-
-    def parameters(self) -> list[Value]:
-        return []
 
 
 _Tuples = tuple[list[Value], Value | None, tuple[Value, ...], tuple[Value, ...], list[Any]]

@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "custom": 6,
     "on_values": 6,
     "anomaly": 6,
+    "state": 6,
     "inputs": 6,
     "nn": 7,
     "losses": 7,
