@@ -81,7 +81,7 @@ def _walk(obj: object, prefix: str, found: dict[Value, str], seen: set[int]) -> 
 
 
 def _label(module: Stateful) -> dict[Value, str]:
-    """Name every Value `walk` reaches, and make each name its label unless the user gave one;
+    """Name every Value `names` finds, and make each name its label unless the user gave one;
     a label given from a shorter name (a sub-module's) is lengthened to this one."""
     found = names(module)
     for v, name in found.items():

@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "nn": 7,
     "losses": 7,
     "optim": 7,
+    "saving": 7,
     "expr_errors": 1,
     "expr_grammar": 6,
     "expr": 7,

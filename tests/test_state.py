@@ -4,13 +4,19 @@ all or nothing, and save/load as JSON that gives a trained model back bit for bi
 
 from __future__ import annotations
 
+import json
 import math
+import struct
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from micrograd_lite import MLP, Layer, Module, Neuron, StateError, Value, explain
+from micrograd_lite import MLP, Layer, Module, Neuron, StateError, Value, explain, load, save
 from micrograd_lite.state import IncompatibleKeys, ParameterName
 
 
@@ -287,3 +293,132 @@ def test_strict_false_skips_and_returns_the_names_as_torch_does() -> None:
     assert theirs.unexpected_keys == result.unexpected_keys
     with pytest.raises(StateError, match="not finite"):  # a bad number is refused even so
         model.load_state_dict({"w.0": math.nan}, strict=False)
+
+
+# -- save and load -------------------------------------------------------------------------------
+
+
+def test_a_model_saved_after_training_loads_into_a_fresh_mlp_and_predicts_bit_for_bit(
+    tmp_path: Path,
+) -> None:
+    data = [([2.0, 3.0, -1.0], 1.0), ([3.0, -1.0, 0.5], -1.0), ([0.5, 1.0, 1.0], -1.0)]
+    model = MLP(3, [4, 4, 1], seed=0)
+    for _ in range(5):  # a few SGD steps, as micrograd's demo takes them
+        loss = Value(0.0)
+        for x, y in data:
+            out = model(x)
+            assert isinstance(out, Value)
+            loss = loss + (out - y) ** 2
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= 0.05 * p.grad
+    save(model, tmp_path / "model.json")
+    fresh = MLP(3, [4, 4, 1], seed=1)
+    fresh.load_state_dict(load(tmp_path / "model.json"))
+    for x in [[2.0, 3.0, -1.0], [0.1, -0.2, 0.3], [1e3, -1e-3, 7.0]]:
+        ours, theirs = model(x), fresh(x)
+        assert isinstance(ours, Value) and isinstance(theirs, Value)
+        assert ours.data == theirs.data  # exactness is the claim: the same floats, bit for bit
+    assert [p.data for p in fresh.parameters()] == [p.data for p in model.parameters()]
+
+
+def test_the_file_is_indented_json_in_parameter_order_with_repr_floats(tmp_path: Path) -> None:
+    model = Neuron(2, weights=[0.1, -1 / 3], bias=1e-300)
+    save(model, str(tmp_path / "n.json"))  # a str path too
+    assert (tmp_path / "n.json").read_text() == (
+        '{\n  "w.0": 0.1,\n  "w.1": -0.3333333333333333,\n  "b": 1e-300\n}\n'
+    )
+    assert json.loads((tmp_path / "n.json").read_text()) == model.state_dict()
+
+
+@given(xs=st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=5))
+def test_every_finite_float_round_trips_exactly(xs: list[float]) -> None:
+    with tempfile.TemporaryDirectory() as folder:  # hypothesis reruns: no function fixture
+        path = Path(folder, "s.json")
+        save({f"p{i}": x for i, x in enumerate(xs)}, path)  # a state dict itself, as torch.save
+        back = load(path)
+    assert len(back) == len(xs)
+    for x, y in zip(xs, back.values(), strict=True):
+        assert type(y) is float and struct.pack("<d", x) == struct.pack("<d", y)  # -0.0 too
+
+
+def test_anything_with_a_state_dict_saves_nested_states_lists_for_tuples(tmp_path: Path) -> None:
+    class Optimizer:  # duck-typed: what an optimizer's state_dict() may hold
+        def state_dict(self) -> dict[str, object]:
+            return {
+                "state": {"0": {"step": 3, "exp_avg": [0.1, -0.2]}},
+                "param_groups": [{"lr": 1e-3, "betas": (0.9, 0.999), "amsgrad": False}],
+                "note": None,
+            }
+
+    save(Optimizer(), tmp_path / "opt.json")
+    back = load(tmp_path / "opt.json")
+    want = Optimizer().state_dict()
+    want["param_groups"] = [{"lr": 1e-3, "betas": [0.9, 0.999], "amsgrad": False}]
+    assert back == want and back["state"] == {"0": {"step": 3, "exp_avg": [0.1, -0.2]}}
+
+
+def test_save_refuses_what_json_cannot_give_back_naming_each_place(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    model = Neuron(2, weights=[1.0, 2.0])
+    model.w[1].data = math.nan
+    with pytest.raises(StateError) as info:
+        save(model, path)
+    assert str(info.value) == (
+        f"save: cannot write {str(path)!r}: JSON cannot hold\n"
+        "  state['w.1'] = nan: JSON has no NaN or inf"
+    )
+    state: dict[Any, object] = {"a": {0: 1.0}, "b": [Value(1.0), math.inf], "c": object()}
+    with pytest.raises(StateError) as info:
+        save(state, path)
+    message = str(info.value)
+    assert "state['a']: the key 0 (type int): JSON keys are strings" in message
+    assert "state['b'][0] = Value(data=1.0, grad=0.0) (type Value)" in message
+    assert "(save its .data, or the Module that holds it)" in message
+    assert "state['b'][1] = inf" in message and "state['c'] = <object object" in message
+    assert not path.exists()  # nothing written
+    with pytest.raises(TypeError, match=r"save: expected a Module, an optimizer or a state dict"):
+        save(Value(1.0), path)  # type: ignore[arg-type]
+
+    class Odd:
+        def state_dict(self) -> list[float]:
+            return [1.0]
+
+    with pytest.raises(TypeError, match=r"Odd.state_dict\(\) must return a dict"):
+        save(Odd(), path)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("{'w.0': 1.0}", r"is not a saved state: not JSON \(Expecting property name .* line 1"),
+        ('{"w.0": 1.0,\n}', r"not JSON \(.* at line 2, column 1\)"),
+        ("[1.0, 2.0]", r"holds a JSON array, not a saved state"),
+        ("3.5", r"holds a JSON number, not a saved state"),
+        (
+            '{"w.0": NaN, "b": {"x": [1, -Infinity]}}',
+            r"state\['w.0'\] = nan.*\n.*\['x'\]\[1\] = -inf",
+        ),
+        ('{"w.0": 1e999}', r"state\['w.0'\] = inf"),
+        ('{"w.0": 1.0, "w.0": 2.0}', r"repeats the key 'w.0'"),
+    ],
+)
+def test_load_refuses_a_file_that_is_not_a_saved_state_naming_it(
+    tmp_path: Path, text: str, words: str
+) -> None:
+    path = tmp_path / "state.json"
+    path.write_text(text)
+    with pytest.raises(StateError, match=words) as info:
+        load(path)
+    assert str(info.value).startswith(f"load: {str(path)!r} ") and isinstance(
+        info.value, ValueError
+    )
+
+
+def test_load_of_a_missing_or_binary_file_names_it(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"nowhere\.json"):
+        load(tmp_path / "nowhere.json")
+    (tmp_path / "bin.json").write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(StateError, match=r"bin.json' is not a saved state: it is not UTF-8"):
+        load(tmp_path / "bin.json")
