@@ -30,6 +30,8 @@ from micrograd_lite.losses import half_squared_error, hinge, mean, squared_error
 from micrograd_lite.nn import MLP, Layer, Module, Neuron
 from micrograd_lite.optim import SGD, Adam, AdamW, CosineAnnealingLR, LinearLR, StepLR
 from micrograd_lite.render import draw_dot, render_to_file
+from micrograd_lite.saving import load, save
+from micrograd_lite.state import StateError
 from micrograd_lite.value import Value
 from micrograd_lite.version import __version__
 
@@ -54,6 +56,7 @@ __all__ = [
     "OperandTypeError",
     "SettingError",
     "ShapeError",
+    "StateError",
     "StepLR",
     "TraceError",
     "Value",
@@ -66,8 +69,10 @@ __all__ = [
     "gradcheck",
     "half_squared_error",
     "hinge",
+    "load",
     "mean",
     "render_to_file",
+    "save",
     "squared_error",
     "zero_grad",
     "zero_grad_graph",

@@ -19,7 +19,9 @@ from typing import Any, Protocol, cast
 
 from micrograd_lite.errors import OperandTypeError, ShapeError, describe
 from micrograd_lite.fused import Plan
+from micrograd_lite.inputs import Inputs, as_inputs, unarray
 from micrograd_lite.ops import RELU, activations
+from micrograd_lite.state import Stateful
 from micrograd_lite.value import Number, Value, apply, as_float
 
 
@@ -46,9 +48,6 @@ def activation_function(name: str) -> Callable[[Value], Value] | None:
     return functools.partial(apply, op)
 
 
-Inputs = Sequence[Value | Number] | Value | Number
-
-
 def pick_rng(seed: int | random.Random | None, rng: UniformSource | None) -> UniformSource:
     """The source of initial weights: `rng`, else `random.Random(seed)` (or `seed` itself when
     it is a `random.Random`), else the global `random`."""
@@ -73,15 +72,13 @@ def _count(n: object, what: str) -> int:
     return n
 
 
-class Module:
-    """Something with parameters: `parameters()` lists them, `zero_grad()` clears their grads."""
+class Module(Stateful):
+    """Something with parameters: `parameters()` lists them, `zero_grad()` clears their grads,
+    `named_parameters()`, `state_dict()` and `load_state_dict()` name them (`state.py`)."""
 
     def zero_grad(self) -> None:
         for p in self.parameters():
             p.grad = 0.0
-
-    def parameters(self) -> list[Value]:
-        return []
 
 
 _Tuples = tuple[list[Value], Value | None, tuple[Value, ...], tuple[Value, ...], list[Any]]
@@ -131,7 +128,7 @@ class Neuron(Module):
         self._act = act
 
     def __call__(self, x: Inputs) -> Value:
-        xs = _as_inputs(x, len(self.w), f"Neuron({len(self.w)})")
+        xs = as_inputs(x, len(self.w), f"Neuron({len(self.w)})")
         if self.fused:
             act = Value.affine(self.w, xs, self.b)
         else:  # micrograd's graph: one * and one + per input, summed from the bias
@@ -185,6 +182,8 @@ class Layer(Module):
         self._plan: Plan | None = None
 
     def __call__(self, x: Inputs) -> Value | list[Value]:
+        if type(x) is not list and type(x) is not tuple:
+            x = unarray(x, "Layer")  # a numpy array: its numbers, as the list of them
         if type(x) is list or type(x) is tuple:
             out = _fire(self, x)
         else:
@@ -246,7 +245,7 @@ class MLP(Module):
         ]
 
     def __call__(self, x: Inputs) -> Value | list[Value]:
-        out = self.layers[0](x)
+        out = self.layers[0](unarray(x, "MLP"))
         for layer in self.layers[1:]:
             out = layer(out)
         return out
@@ -256,20 +255,6 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
-
-
-def _as_inputs(x: Inputs, nin: int, who: str) -> Sequence[Value | Number]:
-    if (type(x) is list or type(x) is tuple) and len(x) == nin:  # the common case, cheaply
-        return x
-    if isinstance(x, Value) or not isinstance(x, Sequence):
-        if nin == 1:
-            return [x]
-        raise ShapeError(f"{who}: expected a list of {nin} inputs, got a single {describe(x)}")
-    if isinstance(x, str):
-        raise OperandTypeError(f"{who}: expected a list of {nin} inputs, got {describe(x)}")
-    if len(x) != nin:
-        raise ShapeError(f"{who}: expected {nin} inputs, got {len(x)}")
-    return x
 
 
 def _fire(layer: Layer, x: list[Value | Number] | tuple[Value | Number, ...]) -> list[Value]:

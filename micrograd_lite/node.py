@@ -96,6 +96,16 @@ class Node:
     def __repr__(self) -> str:
         return f"Value(data={self.data}, grad={self.grad})"
 
+    # -- conversions: read `data` (a traced Value refuses them: compile/traced.py) --------------
+
+    def __float__(self) -> float:
+        """`data`, so `float(v)` and `math.isfinite(v)` read the number."""
+        return self.data
+
+    def __format__(self, spec: str) -> str:
+        """`format(v, ".3f")` formats `data`; an empty spec (`f"{v}"`) stays the repr."""
+        return format(self.data, spec) if spec else str(self)
+
     # -- comparisons and truth: plain bools of `data`, refused while tracing ---------------------
 
     def __bool__(self) -> bool:

@@ -116,12 +116,12 @@ REFUSED: dict[str, Callable[[Value], object]] = {
     ".data": lambda x: x * x.data,
     ".grad": lambda x: x * x.grad,
     "local_grads": lambda x: x * (x * x).local_grads[0],
-    "float()": lambda x: x * float(x),  # type: ignore[arg-type]
+    "float()": lambda x: x * float(x),
     "int()": lambda x: x * int(x),  # type: ignore[call-overload]
     "round()": lambda x: x * round(x),  # type: ignore[call-overload]
     "formatting": lambda x: x * float(f"{x:.3f}"),
     "using it as an index": lambda x: x * [1.0, 2.0][x],  # type: ignore[call-overload]
-    "math.floor()": lambda x: x * math.floor(x),  # type: ignore[call-overload]
+    "math.floor()": lambda x: x * math.floor(x),
     "< on a traced": lambda x: x if x < 0.5 else -x,
     "> on a traced": lambda x: x if 0.5 < x else -x,  # noqa: SIM300  # reflected: x.__gt__
     ">= on a traced": lambda x: x if Value(0.5) <= x else -x,  # x's reflected >= goes first

@@ -3,13 +3,14 @@ and a fused neuron that gives the unfused graph's floats bit for bit."""
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from micrograd_lite import MLP, SGD, Layer, Neuron, ShapeError, Value
+from micrograd_lite import MLP, SGD, Layer, Neuron, ShapeError, TraceError, Value, compile
 
 
 def test_default_init_draws_from_global_random_as_micrograd() -> None:
@@ -149,3 +150,76 @@ def test_seed_may_be_a_random_instance_and_nonlin_an_activation_name() -> None:
     assert Neuron(1, nonlin="tanh", weights=[1.0])([0.5]).op == "tanh"
     with pytest.raises(TypeError, match="type str"):
         Neuron(2, seed="9")  # type: ignore[arg-type]
+
+
+# -- plays with Python and numpy ------------------------------------------------------------------
+
+
+def test_float_and_format_read_data_and_an_empty_spec_stays_the_repr() -> None:
+    v = Value(2.0 / 3.0)
+    assert float(v) == v.data and math.isfinite(v)
+    assert format(v, ".3f") == "0.667" and f"{v:>8.2e}" == "6.67e-01"
+    assert format(v) == f"{v}" == repr(v) == "Value(data=0.6666666666666666, grad=0.0)"
+    with pytest.raises(ValueError, match="Unknown format code"):
+        format(v, ".3q")  # float's own refusal: the spec is data's
+
+
+def test_compile_still_refuses_float_and_format_of_a_traced_value() -> None:
+    for fn in (lambda x: x * float(x), lambda x: x * float(format(x, ".3f"))):
+        with pytest.raises(TraceError, match=r"float\(\)|formatting"):
+            compile(fn, [1.0])
+    w = Value(3.0)  # captured: float() reads it, so the compiled function checks it is unchanged
+    cf = compile(lambda x: x * float(w), [1.0])
+    assert cf(2.0)[0] == 6.0
+    w.data = 4.0
+    with pytest.raises(TraceError, match="changed since"):
+        cf(2.0)
+
+
+def test_a_1d_numpy_array_gives_the_same_numbers_as_the_list() -> None:
+    np = pytest.importorskip("numpy")
+    net = MLP(3, [4, 4, 1], seed=0)
+    for xs in ([1.0, -2.0, 0.5], [1, 2, 3]):  # floats and ints: tolist() gives Python numbers
+        out, want = net(np.array(xs)), net(xs)
+        assert isinstance(out, Value) and isinstance(want, Value) and out.data == want.data
+        out.backward()
+        want.backward()
+    layer = Layer(3, 2, seed=1)
+    outs, wants = layer(np.array([0.25, 0.5, -1.0])), layer([0.25, 0.5, -1.0])
+    assert isinstance(outs, list) and isinstance(wants, list)
+    assert [o.data for o in outs] == [w.data for w in wants]
+    n = Neuron(1, weights=[2.0], bias=0.5)
+    assert n(np.array([1.5])).data == n(np.array(1.5)).data == n(np.float64(1.5)).data == 3.5
+    assert Neuron(2, weights=[1.0, 1.0], activation="linear")(np.array([2.0, 3.0])).data == 5.0
+
+
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [
+        (lambda np: MLP(3, [2, 1])(np.ones((2, 3))), r"MLP: .*2-D array of shape \(2, 3\)"),
+        (lambda np: MLP(3, [2, 1])(np.ones((1, 3))), r"MLP: .*2-D array of shape \(1, 3\)"),
+        (lambda np: Layer(3, 2)(np.ones((3, 1))), r"Layer: .*2-D array of shape \(3, 1\)"),
+        (lambda np: Neuron(3)(np.ones((1, 1, 3))), r"Neuron\(3\): .*3-D array"),
+        (lambda np: MLP(3, [2, 1])(np.ones(2)), r"Neuron\(3\): expected 3 inputs, got 2"),
+        (lambda np: Neuron(2)(np.ones(3)), r"Neuron\(2\): expected 2 inputs, got 3"),
+    ],
+)
+def test_a_numpy_array_of_the_wrong_shape_is_a_shape_error(call, words: str) -> None:  # type: ignore[no-untyped-def]
+    np = pytest.importorskip("numpy")
+    with pytest.raises(ShapeError, match=words):
+        call(np)
+
+
+def test_lectures_all_tanh_mlp() -> None:
+    net = MLP(3, [4, 4, 1], activation="tanh", output_activation="tanh", seed=0)
+    assert [[n.activation for n in layer.neurons] for layer in net.layers] == [
+        ["tanh"] * 4,
+        ["tanh"] * 4,
+        ["tanh"],
+    ]
+    out = net([2.0, 3.0, -1.0])
+    assert isinstance(out, Value) and out.op == "tanh"
+    default = MLP(3, [4, 4, 1])  # micrograd's: relu hidden layers, a linear output
+    assert [layer.neurons[0].activation for layer in default.layers] == ["relu", "relu", "linear"]
+    hidden = MLP(3, [4, 1], activation="tanh")  # the output stays linear unless asked
+    assert [layer.neurons[0].activation for layer in hidden.layers] == ["tanh", "linear"]
