@@ -141,7 +141,11 @@ def binary_cross_entropy_with_logits(logit: Scalar, target: Scalar) -> Value:
     0.693147
     """
     x = _value(logit, "binary_cross_entropy_with_logits: logit")
-    y = target if isinstance(target, Value) else as_float(target, "binary_cross_entropy_with_logits: target")
+    y = (
+        target
+        if isinstance(target, Value)
+        else as_float(target, "binary_cross_entropy_with_logits: target")
+    )
     return (1.0 - y) * x + (-x).softplus()
 
 
