@@ -26,7 +26,17 @@ from micrograd_lite.errors import (
     TraceError,
     ZeroDivisionDomainError,
 )
-from micrograd_lite.losses import half_squared_error, hinge, mean, squared_error
+from micrograd_lite.losses import (
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    half_squared_error,
+    hinge,
+    log_softmax,
+    mean,
+    mse,
+    softmax,
+    squared_error,
+)
 from micrograd_lite.nn import MLP, Layer, Module, Neuron
 from micrograd_lite.optim import SGD, Adam, AdamW, CosineAnnealingLR, LinearLR, StepLR
 from micrograd_lite.render import draw_dot, render_to_file
@@ -62,7 +72,9 @@ __all__ = [
     "Value",
     "ZeroDivisionDomainError",
     "__version__",
+    "binary_cross_entropy_with_logits",
     "compile",
+    "cross_entropy",
     "detect_anomaly",
     "draw_dot",
     "explain",
@@ -70,9 +82,12 @@ __all__ = [
     "half_squared_error",
     "hinge",
     "load",
+    "log_softmax",
     "mean",
+    "mse",
     "render_to_file",
     "save",
+    "softmax",
     "squared_error",
     "zero_grad",
     "zero_grad_graph",
