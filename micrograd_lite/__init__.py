@@ -26,6 +26,7 @@ from micrograd_lite.errors import (
     TraceError,
     ZeroDivisionDomainError,
 )
+from micrograd_lite.higher import derivative, grad, hessian, hvp
 from micrograd_lite.losses import (
     binary_cross_entropy_with_logits,
     cross_entropy,
@@ -75,12 +76,16 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "compile",
     "cross_entropy",
+    "derivative",
     "detect_anomaly",
     "draw_dot",
     "explain",
+    "grad",
     "gradcheck",
     "half_squared_error",
+    "hessian",
     "hinge",
+    "hvp",
     "load",
     "log_softmax",
     "mean",

@@ -3,7 +3,6 @@
 Each op computes its result and, in the same step, the local derivative of the result with
 respect to each input (the op table's rules, `ops/table.py`); the node keeps both (`node.py`).
 The chain rule then needs no closures: `input.grad += local * out.grad` (`backward.py`).
-
     >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     >>> c = a * b
     >>> c.inputs == (a, b), c.local_grads
@@ -12,7 +11,7 @@ The chain rule then needs no closures: `input.grad += local * out.grad` (`backwa
     >>> a.grad, b.grad
     (-3.0, 2.0)
 
-Every new node passes one creation hook (`set_creation_hook`), whoever made it.
+Every new node, whoever made it, passes one creation hook (`set_creation_hook`).
 """
 
 from __future__ import annotations
@@ -34,8 +33,8 @@ Operand: TypeAlias = "Value | Number"
 
 
 class Value(Node):
-    """A scalar in a computation graph: `data`, `grad` (dL/d this, after `backward()`), `label`.
-    Leaves: `Value(3.0, label="x")` (any real number); every other node comes from an op."""
+    """A scalar in a graph: `data`, `grad` (dL/d this, after `backward()`), `label`. Leaves:
+    `Value(3.0, label="x")`; every other node comes from an op."""
 
     __slots__ = ()  # the slots are Node's: data, grad, label, _rule, _a, _b, _da, _db
 
@@ -46,11 +45,11 @@ class Value(Node):
         colours); `Value(data, _children, _op)` a hand-made node (custom.py). Op nodes: 96 B."""
         if cls is not Value:
             return object.__new__(cls)  # a subclass of the user's: as they declared it
-        if _children:
-            from micrograd_lite.custom import Custom  # a Value subclass, built on this one
+        if not _children:
+            return object.__new__(Leaf)
+        from micrograd_lite.custom import Custom  # a Value subclass, built on this one
 
-            return object.__new__(Custom)
-        return object.__new__(Leaf)
+        return object.__new__(Custom)
 
     def __init__(
         self, data: Number, _children: Sequence[Value] = (), _op: str = "", label: str = ""
@@ -207,15 +206,20 @@ class Value(Node):
     def __rpow__(self, other: Operand) -> Value:
         return apply(POW, lift(other, POW), self)
 
-    def __pos__(self) -> Value:
-        return self  # +x is x, no node
+    def __pos__(self) -> Value:  # +x is x, no node
+        return self
 
     # -- backpropagation -----------------------------------------------------------------------
 
-    def backward(self) -> None:
+    def backward(self, *, create_graph: bool = False) -> None:
         """Fill `.grad` of every node this one depends on with d(self)/d(node): interior grads
-        afresh, leaf grads accumulated until zeroed (PyTorch's rule; see backward.py)."""
-        _backward.backward(self)
+        afresh, leaf grads accumulated (backward.py); `create_graph=True` also keeps each leaf's
+        gradient as a Value, `leaf.grad_value` (higher.py)."""
+        if not create_graph:
+            return _backward.backward(self)
+        from micrograd_lite.higher import backward_with_graph  # above this module: lazy
+
+        backward_with_graph(self)
 
 
 class Leaf(Value):
@@ -224,8 +228,7 @@ class Leaf(Value):
     __slots__ = ("__dict__",)
 
 
-_new = object.__new__
-_tanh = TANH.forward_fn
+_new, _tanh = object.__new__, TANH.forward_fn
 
 _on_create: Callable[[Value], None] | None = None  # given every new node: detect_anomaly()'s way in
 
@@ -285,9 +288,7 @@ def lift(x: object, op: Op) -> Value:
         leaf.data = x
         leaf.grad = 0.0
         leaf.label = ""
-        leaf._rule = None
-        leaf._a = None
-        leaf._b = None
+        leaf._rule = leaf._a = leaf._b = None
         if _on_create is not None:
             _on_create(leaf)
         return leaf

@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "fused": 6,
     "custom": 6,
     "on_values": 6,
+    "higher": 7,
     "anomaly": 6,
     "state": 6,
     "inputs": 6,
@@ -54,6 +55,7 @@ LAYERS: dict[str, int] = {
 UPWARD: dict[tuple[str, str], str] = {
     ("value", "fused"): "Value.affine makes the fused neuron, a node type built on Value",
     ("value", "custom"): "Value(data, _children, _op) makes a micrograd-style custom node",
+    ("value", "higher"): "Value.backward(create_graph=True) builds gradients as graphs",
 }
 
 
