@@ -295,7 +295,5 @@ def lift(x: object, op: Op) -> Value:
     if isinstance(x, Value):
         return x
     if not is_number(x):
-        raise OperandTypeError(
-            f"{op.name}: operand must be a Value or a real number, got {describe(x)}"
-        )
+        raise OperandTypeError(f"{op.name}: operand must be a Value or a number, got {describe(x)}")
     return Value(as_float(x, op.name))
