@@ -67,8 +67,10 @@ MUL = (Op("*", 2, "a * b", ("b", "a"), ("d(a*b)/da = b", "d(a*b)/db = a")))
 DIV = (Op("/", 2, "a / b", ("1.0 / b", "-out / b"),
                   ("d(a/b)/da = 1/b", "d(a/b)/db = -a/b^2"), (_NONZERO_DIVISOR,)))
 NEG = (Op("neg", 1, "-a", ("-1.0",), ("d(-a)/da = -1",)))
+# d/da at b == 0 is written b * out / a (= b * a^(b-1), without a^-1's overflow at tiny a), not
+# a constant 0: run on Values, its derivative in b is the Hessian's d2/da db = 1/a
 POW = (Op("**", 2, "a ** b",
-                  ("where(b == 0.0, 0.0, b * a ** (b - 1.0))",
+                  ("where(b == 0.0, where(a == 0.0, 0.0, b * out / a), b * a ** (b - 1.0))",
                    "where(a > 0.0, out * log(a), where(a == 0.0, 0.0, nan))"),
                   ("d(a^b)/da = b*a^(b-1)", "d(a^b)/db = a^b*ln(a)"),
                   (_REAL_POWER, _ZERO_TO_NEGATIVE)))
