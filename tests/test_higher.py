@@ -4,13 +4,11 @@ gradient, and closed forms. The ops under test are the table itself, as in test_
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import math
-import sys
+import runpy
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -429,17 +427,10 @@ def test_gradient_graph_compiles_bit_for_bit(
 # -- Newton's method: examples/newton.py -----------------------------------------------------------
 
 
-def load_example(name: str) -> ModuleType:
-    path = ROOT / "examples" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
-    return module
+def newton() -> dict[str, Any]:
+    """examples/newton.py's globals (runpy keeps it in sys.modules while it runs, as its
+    dataclasses need)."""
+    return runpy.run_path(str(ROOT / "examples" / "newton.py"), run_name="newton")
 
 
 # The real root of x^3 - 2x - 5 by Cardano's formula: an oracle independent of the iteration.
@@ -448,7 +439,7 @@ WALLIS_ROOT = (2.5 + _D) ** (1 / 3) + (2.5 - _D) ** (1 / 3)
 
 
 def test_newton_converges_quadratically() -> None:
-    result = load_example("newton").run()
+    result = newton()["run"]()
     xs = [step.x for step in result.steps]
     errors = [abs(x - WALLIS_ROOT) for x in xs]
     assert xs[0] == 2.0 and result.root == pytest.approx(WALLIS_ROOT, rel=2 * EPS)
@@ -465,6 +456,6 @@ def test_newton_converges_quadratically() -> None:
 
 
 def test_newton_example_prints_each_step(capsys: pytest.CaptureFixture[str]) -> None:
-    load_example("newton").main()
+    newton()["main"]()
     out = capsys.readouterr().out
     assert out.count("\n") >= 6 and "2.0945514815423" in out
