@@ -226,6 +226,7 @@ class Leaf(Value):
     """A Value made by the constructor: it takes attributes (`p.m = 0.0`, `p._vis_color`)."""
 
     __slots__ = ("__dict__",)
+    grad_value: Value  # set by backward(create_graph=True): the gradient as a graph (higher.py)
 
 
 _new, _tanh = object.__new__, TANH.forward_fn
