@@ -1,0 +1,77 @@
+"""`micrograd-lite play EXPR --at x=0.3 -o backprop.html`: a page that steps through backprop.
+
+Writes one self-contained HTML page (`micrograd_lite.play`): the expression's forward pass node
+by node, then its backward pass node by node with the arithmetic of each step, with buttons,
+arrow keys and a slider. Needs Graphviz's `dot` for the picture. Prints the path written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pathlib
+
+from micrograd_lite.commands.arguments import BadArgument, Number, first_line
+from micrograd_lite.commands.check import add_point_argument, bind
+from micrograd_lite.play import play
+from micrograd_lite.value import Value
+
+NAME = "play"
+HELP = "write a web page that steps through an expression's forward and backward pass"
+SUFFIXES = (".html", ".htm")
+EXAMPLE = 'play "x*y + tanh(x)" --at x=0.3,y=-1.2 -o backprop.html'
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("expression", help="e.g. 'x*y + tanh(x)'")
+    add_point_argument(parser)
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="PATH",
+        help="the page to write, ending in .html (one file: open it in any browser, offline)",
+    )
+    parser.add_argument(
+        "--rankdir",
+        default="LR",
+        choices=("LR", "RL", "TB", "BT"),
+        help="layout direction (default LR: inputs left, output right)",
+    )
+    parser.add_argument(
+        "--interval",
+        action=Number,
+        above=0.0,
+        default=0.7,
+        metavar="SECONDS",
+        help="seconds per step while playing (default 0.7)",
+    )
+
+
+def output_path(text: str) -> pathlib.Path:
+    """-o's path, refused (one line) unless it ends in .html or .htm."""
+    path = pathlib.Path(text)
+    if path.suffix.lower() not in SUFFIXES:
+        raise BadArgument(
+            f"-o/--output {text!r}: unknown suffix {path.suffix!r}; the page is HTML: "
+            f"end it in {' or '.join(SUFFIXES)}"
+        )
+    return path
+
+
+def run(args: argparse.Namespace) -> int:
+    path = output_path(args.output)  # before any work: a typo in -o costs nothing
+    expression, point = bind(args.expression, args.at)
+    root = expression.evaluate({name: Value(x, label=name) for name, x in point.items()})
+    root.label = root.label or "f"
+    try:
+        written = play(root, interval=args.interval, rankdir=args.rankdir).save(path)
+    except RuntimeError as err:  # no `dot` (graphviz's ExecutableNotFound): says how to install
+        raise BadArgument(f"-o/--output {args.output!r}: {first_line(err)}") from None
+    except (OSError, ValueError) as err:  # an unwritable path, or a NUL in it
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else first_line(err)
+        raise BadArgument(f"-o/--output {args.output!r}: cannot write it: {reason}") from None
+    try:
+        print(written)
+    except UnicodeEncodeError:  # a byte the terminal could not decode, in a stdout that is strict
+        print(str(written).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+    return 0
