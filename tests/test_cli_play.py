@@ -8,11 +8,11 @@ import pathlib
 
 import pytest
 
-from micrograd_lite import cli
 from micrograd_lite.backward import topo_order
 from micrograd_lite.commands import example_graphs
 from micrograd_lite.play import compute_steps
 from micrograd_lite.worked import inverter
+from tests.test_cli_check import run
 from tests.test_play import engine_grads, needs_dot
 
 
@@ -20,21 +20,9 @@ def test_without_dot_the_command_names_the_install_command(
     monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` on it
-    code, out, err = run_cli(
-        capsys, "play", "x*y", "--at", "x=1,y=2", "-o", str(tmp_path / "p.html")
-    )
+    code, out, err = run(capsys, "play", "x*y", "--at", "x=1,y=2", "-o", str(tmp_path / "p.html"))
     assert (code, out) == (2, "") and len(err.splitlines()) == 1
     assert "apt-get install graphviz" in err and not (tmp_path / "p.html").exists()
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = cli.main(list(argv))
-    except SystemExit as exit_:  # argparse's usage errors exit, as argparse does
-        assert isinstance(exit_.code, int)
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @needs_dot
@@ -42,9 +30,7 @@ def test_cli_play_writes_the_page(
     capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
 ) -> None:
     target = tmp_path / "backprop.html"
-    code, out, err = run_cli(
-        capsys, "play", "x*y + tanh(x)", "--at", "x=0.3,y=-1.2", "-o", str(target)
-    )
+    code, out, err = run(capsys, "play", "x*y + tanh(x)", "--at", "x=0.3,y=-1.2", "-o", str(target))
     assert (code, out, err) == (0, f"{target}\n", "")
     page = target.read_text(encoding="utf-8")
     assert "window.backprop" in page and "tanh(x)" in page
@@ -68,7 +54,7 @@ def test_cli_play_refuses_bad_input_in_one_line(
 ) -> None:  # fmt: skip
     monkeypatch.chdir(tmp_path)
     (tmp_path / "dir.html").mkdir()
-    code, out, err = run_cli(capsys, "play", "x*y", "--at", "x=1,y=2", *args)
+    code, out, err = run(capsys, "play", "x*y", "--at", "x=1,y=2", *args)
     assert (code, out) == (2, "") and len(err.splitlines()) == 1, err
     assert err.startswith("micrograd-lite play: ") and message in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dir.html"]
@@ -88,7 +74,7 @@ def test_each_example_graph_is_its_first_update(name: str) -> None:
 def test_examples_play_writes_a_page_per_example(
     capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
 ) -> None:
-    code, out, err = run_cli(
+    code, out, err = run(
         capsys,
         "examples",
         "single-weight",
@@ -108,6 +94,6 @@ def test_examples_play_refuses_a_file_for_a_directory(
     capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
 ) -> None:
     (tmp_path / "f").write_text("")
-    code, out, err = run_cli(capsys, "examples", "inverter", "--play", str(tmp_path / "f"))
+    code, out, err = run(capsys, "examples", "inverter", "--play", str(tmp_path / "f"))
     assert (code, out) == (2, "")
     assert f"--play '{tmp_path / 'f'}': cannot write pages into it: it is a file" in err

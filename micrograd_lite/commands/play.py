@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import pathlib
 
-from micrograd_lite.commands.arguments import BadArgument, Number, first_line
-from micrograd_lite.commands.check import add_point_argument, bind
+from micrograd_lite.commands.arguments import BadArgument, Number
+from micrograd_lite.commands.check import bind
+from micrograd_lite.commands.render import add_drawing_arguments, print_path, writing
 from micrograd_lite.play import play
 from micrograd_lite.value import Value
 
@@ -22,20 +23,8 @@ EXAMPLE = 'play "x*y + tanh(x)" --at x=0.3,y=-1.2 -o backprop.html'
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("expression", help="e.g. 'x*y + tanh(x)'")
-    add_point_argument(parser)
-    parser.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        metavar="PATH",
-        help="the page to write, ending in .html (one file: open it in any browser, offline)",
-    )
-    parser.add_argument(
-        "--rankdir",
-        default="LR",
-        choices=("LR", "RL", "TB", "BT"),
-        help="layout direction (default LR: inputs left, output right)",
+    add_drawing_arguments(
+        parser, "the page to write, ending in .html (one file: open it in any browser, offline)"
     )
     parser.add_argument(
         "--interval",
@@ -63,15 +52,7 @@ def run(args: argparse.Namespace) -> int:
     expression, point = bind(args.expression, args.at)
     root = expression.evaluate({name: Value(x, label=name) for name, x in point.items()})
     root.label = root.label or "f"
-    try:
+    with writing(args.output):
         written = play(root, interval=args.interval, rankdir=args.rankdir).save(path)
-    except RuntimeError as err:  # no `dot` (graphviz's ExecutableNotFound): says how to install
-        raise BadArgument(f"-o/--output {args.output!r}: {first_line(err)}") from None
-    except (OSError, ValueError) as err:  # an unwritable path, or a NUL in it
-        reason = err.strerror if isinstance(err, OSError) and err.strerror else first_line(err)
-        raise BadArgument(f"-o/--output {args.output!r}: cannot write it: {reason}") from None
-    try:
-        print(written)
-    except UnicodeEncodeError:  # a byte the terminal could not decode, in a stdout that is strict
-        print(str(written).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+    print_path(written)
     return 0

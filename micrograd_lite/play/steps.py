@@ -37,17 +37,14 @@ as it was afterwards.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from micrograd_lite.backward import topo_order
-from micrograd_lite.check.naming import factor, node_names, num, wrap
-from micrograd_lite.ops import AFFINE
+from micrograd_lite.check.naming import factor, node_names, num, spell, wrap
 from micrograd_lite.value import Value
 
 Phase = Literal["forward", "backward"]
-_INFIX = ("+", "-", "*", "/", "**")
 _SHORT = 24  # a formula longer than this is called by the node's name in d(...)/d(...)
 
 
@@ -126,8 +123,8 @@ def _forward_line(v: Value, names: dict[Value, str]) -> str:
     name = names[v]
     if not v.inputs:
         return f"{name} = {num(v.data)}  (a leaf: given)" if v.label else f"{name}: a constant"
-    symbolic = spell(v, [names[p] for p in v.inputs], [_atomic(p) for p in v.inputs])
-    numeric = spell(v, [factor(p.data) for p in v.inputs], [True] * len(v.inputs))
+    symbolic = _spell(v, [names[p] for p in v.inputs])
+    numeric = _spell(v, [factor(p.data) for p in v.inputs], [True] * len(v.inputs))
     parts = dict.fromkeys([name, symbolic, numeric, num(v.data)])  # '2*3 = 6', not '6 = 6'
     return " = ".join(parts)
 
@@ -136,7 +133,7 @@ def _backward_lines(node: Value, names: dict[Value, str]) -> tuple[str, ...]:
     """`input.grad += d(node)/d(input) * node.grad = local * grad = product` per input, with the
     sum written out where the input already had a grad (a node used twice, or by two ops)."""
     name = ref(names[node])
-    formula = spell(node, [names[p] for p in node.inputs], [_atomic(p) for p in node.inputs])
+    formula = _spell(node, [names[p] for p in node.inputs])
     what = formula if len(formula) <= _SHORT else names[node]
     g = node.grad
     running = {p: p.grad for p in node.inputs}
@@ -164,31 +161,7 @@ def ref(name: str) -> str:
 _DOTTED = re.compile(r"[^\W\d]\w*(\.\w+)*")
 
 
-def _atomic(v: Value) -> bool:
-    """True when `v`'s name needs no parentheses as an operand (as check's names decide)."""
-    rule = v.rule
-    function = None if rule is None else (rule.family or rule).function
-    return bool(v.label) or function is not None or (not v.inputs and v.data >= 0.0)
-
-
-def spell(node: Value, args: Sequence[str], atomic: Sequence[bool]) -> str:
-    """`node`'s op applied to `args` as an expression writes it: `x*y`, `(x+y)**2`, `tanh(x)`,
-    a fused neuron's `w1*x1 + w2*x2 + b`; `atomic[k]` says `args[k]` needs no parentheses."""
-    parts = [a if ok else f"({a})" for a, ok in zip(args, atomic, strict=True)]
-    op = node.op
-    rule = node.rule
-    if op in _INFIX:
-        return f"{parts[0]}{op}{parts[1]}"
-    if op.startswith("**"):
-        return f"{parts[0]}{op}"
-    if op == "neg":
-        return f"-{parts[0]}"
-    function = None if rule is None else (rule.family or rule).function
-    if function is not None and rule is not None:
-        params = "".join(f", {num(v)}" for v in rule.values)
-        return f"{function}({', '.join(args)}{params})"
-    if rule is AFFINE:  # b + w_1*x_1 + ...: its terms, as the fused neuron sums them
-        n = len(args) // 2
-        terms = [f"{parts[k]}*{parts[n + k]}" for k in range(n)]
-        return " + ".join([*terms, args[-1]] if len(args) % 2 else terms)
-    return f"{op or '?'}({', '.join(args)})"
+def _spell(node: Value, texts: list[str], atomic: list[bool] | None = None) -> str:
+    """`node`'s op over `texts` as check's names spell it (`naming.spell`): `x*y`, `tanh(x)`;
+    `op(x, y)` for an op without a spelling."""
+    return spell(node, texts, atomic) or f"{node.op or '?'}({', '.join(texts)})"
