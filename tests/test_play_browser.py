@@ -7,8 +7,8 @@ its buttons, keys and slider, and the numbers it shows are compared with the Val
 each box's text as `draw_dot` formats it. Screenshots are checked for content.
 
 Chromium is started with the flags this sandboxed machine needs (no background networking: the
-network is closed, and without them it hangs), in a fresh profile. Where Chromium or playwright
-is missing, the tests skip with the install command, except under CI (CI=true), where
+network is closed, and without them it hangs), in a fresh profile. Where Chromium, playwright
+or Graphviz is missing, the tests skip with the install command, except under CI (CI=true), where
 .ci/run installs both and a missing browser is a failure. Set MICROGRAD_LITE_SCREENSHOTS=DIR
 to keep the screenshots. The whole module takes a few seconds.
 """
@@ -59,6 +59,8 @@ def browser() -> Iterator[Any]:
         _missing("playwright is not installed: python3 -m pip install -e '.[test]'")
     if not os.path.exists(CHROMIUM):
         _missing("no Chromium at /usr/bin/chromium: apt-get install -y chromium")
+    if shutil.which("dot") is None:  # the pages' pictures
+        _missing("Graphviz's dot is missing: apt-get install graphviz")
     with sync_playwright() as p:
         # launch() starts Chromium with a new, empty profile (--user-data-dir) of its own
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
@@ -164,6 +166,7 @@ def test_inverter_steps_forward_then_backward(page: Any, tmp_path: pathlib.Path)
     counts = screenshot(page, tmp_path, "inverter-backward")
     assert counts["colours"] > 10 and counts["red"] > 50  # drawn, with the step highlighted
     assert state(page, "step(-100)")["step"] == 0  # clamped at the start
+    assert state(page, "step(Infinity)")["step"] == 16 and state(page, "go('x')")["step"] == 16
     state(page, "step(100)")
     assert_shows_engine_grads(page, root)
     assert state(page, "reset()")["step"] == 0
@@ -241,6 +244,24 @@ def test_two_players_on_one_page_stay_apart(page: Any, tmp_path: pathlib.Path) -
     assert page.evaluate(f"Array.from({both}).map(el => el.backprop.state().step)") == [12, 13]
     first = page.locator(".mg-player").nth(0)
     assert "step 12 / 16" in first.locator(".mg-counter").inner_text()
+    # JupyterLab's way: the output's HTML set as innerHTML, then each script made anew and run;
+    # here the same player twice (one output shown twice shares its id)
+    again = play(inverter)._repr_html_()
+    page.evaluate(
+        """(html) => { for (let k = 0; k < 2; k++) {
+            const out = document.createElement("div");
+            out.innerHTML = html;
+            document.body.appendChild(out);
+            out.querySelectorAll("script").forEach(old => {
+                const s = document.createElement("script");
+                s.textContent = old.textContent;
+                old.replaceWith(s);
+            });
+        } }""",
+        again,
+    )
+    players = page.evaluate(f"Array.from({both}).map(el => el.backprop.step(1).step)")
+    assert players == [13, 14, 1, 1]  # every player answers, each for itself
 
 
 def test_labels_stay_text(page: Any, tmp_path: pathlib.Path) -> None:

@@ -111,7 +111,8 @@ function mgPlayer(root, data) {
   }
 
   function go(k) {
-    current = Math.max(0, Math.min(total, Math.round(+k) || 0));
+    k = Math.round(+k);
+    current = isNaN(k) ? current : Math.max(0, Math.min(total, k));  // not a number: stay
     if (current === total) { pause(); }
     show();
     return state();
