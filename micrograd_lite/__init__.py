@@ -40,6 +40,7 @@ from micrograd_lite.losses import (
 )
 from micrograd_lite.nn import MLP, Layer, Module, Neuron
 from micrograd_lite.optim import SGD, Adam, AdamW, CosineAnnealingLR, LinearLR, StepLR
+from micrograd_lite.play import play
 from micrograd_lite.render import draw_dot, render_to_file
 from micrograd_lite.saving import load, save
 from micrograd_lite.state import StateError
@@ -90,6 +91,7 @@ __all__ = [
     "log_softmax",
     "mean",
     "mse",
+    "play",
     "render_to_file",
     "save",
     "softmax",

@@ -40,7 +40,7 @@ from micrograd_lite.errors import MicrogradLiteError
 from micrograd_lite.version import __version__
 
 # The subcommand modules in micrograd_lite/commands/, in the order --help lists them.
-COMMANDS: tuple[str, ...] = ("examples", "check", "render")
+COMMANDS: tuple[str, ...] = ("examples", "check", "render", "play")
 
 BAD_INPUT = 2
 BUG = 3

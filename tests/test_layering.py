@@ -44,6 +44,7 @@ LAYERS: dict[str, int] = {
     "compile": 8,
     "progress": 7,
     "plots": 9,
+    "play": 9,
     "worked": 9,
     "commands": 10,
     "cli": 11,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from micrograd_lite.ops import AFFINE
@@ -77,7 +77,7 @@ def _assign(
             if node.is_leaf:
                 formula = f"{num(node.data)} (a leaf)"
             else:
-                formula = _formula(node, node.inputs, [names[p] for p in node.inputs]) or (
+                formula = spell(node, [names[p] for p in node.inputs]) or (
                     f"{node.op}({', '.join(names[p] for p in node.inputs)})"
                 )
             if not node.is_leaf and len(formula) <= _MAX_NAME and node not in spelled:
@@ -90,9 +90,15 @@ def _assign(
     return names, definitions, formulas
 
 
-def _formula(node: Value, inputs: tuple[Value, ...], args: list[str | None]) -> str | None:
-    texts = [a or "" for a in args]
-    parts = [t if _atomic(p, t) else f"({t})" for p, t in zip(inputs, texts, strict=True)]
+def spell(node: Value, texts: Sequence[str], atomic: Sequence[bool] | None = None) -> str | None:
+    """`node`'s op applied to `texts` (one per input) as an expression writes it: `x*y`,
+    `(x*y)**2`, `tanh(w*x)`, a fused neuron's terms; None for an op without a spelling (a
+    micrograd-style node). `atomic[k]` says `texts[k]` needs no parentheses; by default, as
+    names decide it (a label, a function call, an identifier, a leaf's non-negative number)."""
+    inputs = node.inputs
+    if atomic is None:
+        atomic = [_atomic(p, t) for p, t in zip(inputs, texts, strict=True)]
+    parts = [t if ok else f"({t})" for t, ok in zip(texts, atomic, strict=True)]
     op = node.op
     if op in _INFIX:
         return f"{parts[0]}{op}{parts[1]}"

@@ -10,7 +10,9 @@ The adding neuron trains through `micrograd_lite.compile` by default (the report
 `--eager` builds every row's Value graph instead, with the same floats.
 
 With `--plot DIR`, each example also writes PNGs into DIR (`micrograd_lite.plots`, the `plot`
-extra), drawn from the same runs' Results, and prints their paths.
+extra), drawn from the same runs' Results, and prints their paths. With `--play DIR`, a page
+per example (`DIR/NAME.html`, `micrograd_lite.play`) steps through the graph of its first
+update (`example_graphs`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from typing import Any
 
 import micrograd_lite.plots as plots
 from micrograd_lite.commands.arguments import BadArgument, Number, first_line
+from micrograd_lite.commands.example_graphs import GRAPHS
+from micrograd_lite.play import play
 from micrograd_lite.worked import (
     EXAMPLES,
     Options,
@@ -64,6 +68,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="train the adding neuron by building each row's Value graph and calling backward() "
         "(same floats as the default compiled step, about 10x slower)",
+    )
+    parser.add_argument(
+        "--play",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also write into DIR a web page per example that steps through the forward and "
+        "backward pass of its first update (needs Graphviz's dot)",
     )
     parser.add_argument(
         "--plot",
@@ -111,6 +123,11 @@ def plot_directory(directory: Path) -> None:
         plots.require_matplotlib()
     except ModuleNotFoundError as err:
         raise BadArgument(f"--plot: {first_line(err)}") from None
+    writable_directory("--plot", directory, "plots")
+
+
+def writable_directory(option: str, directory: Path, what: str) -> None:
+    """Refuse `option` DIR unless DIR is a directory that can be made and written to."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=directory):  # an existing directory may be read-only
@@ -120,8 +137,16 @@ def plot_directory(directory: Path) -> None:
         if isinstance(err, FileExistsError):  # what mkdir says of a file in the way
             reason = "it is a file, not a directory"
         raise BadArgument(
-            f"--plot {str(directory)!r}: cannot write plots into it: {reason}"
+            f"{option} {str(directory)!r}: cannot write {what} into it: {reason}"
         ) from None
+
+
+def save_player(name: str, directory: Path) -> Path:
+    """Write the page that steps through example `name`'s graph (GRAPHS) into `directory`."""
+    try:
+        return play(GRAPHS[name]()).save(directory / f"{name}.html")
+    except RuntimeError as err:  # no `dot` (graphviz's ExecutableNotFound): says how to install
+        raise BadArgument(f"--play: {first_line(err)}") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -140,6 +165,9 @@ def run(args: argparse.Namespace) -> int:
     directory: Path | None = args.plot
     if directory is not None:
         plot_directory(directory)
+    pages: Path | None = args.play
+    if pages is not None:
+        writable_directory("--play", pages, "pages")
     options = Options(
         lr=lr,
         progress=None if args.quiet else _tqdm_factory(),
@@ -148,6 +176,7 @@ def run(args: argparse.Namespace) -> int:
     reports = []
     for i, name in enumerate(names):
         started = time.perf_counter()
+        page = None if pages is None else save_player(name, pages)  # before minutes of training
         example = EXAMPLES[name]
         runs = example.results(options)
         report = example.report_from(options, runs)
@@ -158,6 +187,8 @@ def run(args: argparse.Namespace) -> int:
         print(format_report(report))
         for path in written:
             print(f"  plot: {path}")
+        if page is not None:
+            print(f"  player: {page}")
         if seconds >= 1.0 and not args.quiet:
             print(f"  ({seconds:.0f} s)")
         reports.append(report)

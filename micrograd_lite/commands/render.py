@@ -7,7 +7,9 @@ The suffix of -o picks the format: .dot/.gv write DOT text (no Graphviz binary n
 from __future__ import annotations
 
 import argparse
+import contextlib
 import pathlib
+from collections.abc import Iterator
 
 from micrograd_lite.commands.arguments import BadArgument, first_line
 from micrograd_lite.commands.check import add_point_argument, bind
@@ -25,21 +27,7 @@ EXAMPLE = 'render "x*y + tanh(x)" --at x=0.3,y=-1.2 -o graph.svg'
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("expression", help="e.g. 'x*y + tanh(x)'")
-    add_point_argument(parser)
-    parser.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        metavar="PATH",
-        help=f"file to write, by suffix: {ACCEPTED}",
-    )
-    parser.add_argument(
-        "--rankdir",
-        default="LR",
-        choices=("LR", "RL", "TB", "BT"),
-        help="layout direction (default LR: inputs left, output right)",
-    )
+    add_drawing_arguments(parser, f"file to write, by suffix: {ACCEPTED}")
     parser.add_argument(
         "--no-local-grads", action="store_true", help="leave the local derivatives off the edges"
     )
@@ -48,6 +36,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="VAR",
         help="emphasise every path from the output down to this variable",
     )
+
+
+def add_drawing_arguments(parser: argparse.ArgumentParser, output_help: str) -> None:
+    """The expression, its point (--at), -o and --rankdir: shared with play."""
+    parser.add_argument("expression", help="e.g. 'x*y + tanh(x)'")
+    add_point_argument(parser)
+    parser.add_argument("-o", "--output", required=True, metavar="PATH", help=output_help)
+    parser.add_argument(
+        "--rankdir",
+        default="LR",
+        choices=("LR", "RL", "TB", "BT"),
+        help="layout direction (default LR: inputs left, output right)",
+    )
+
+
+@contextlib.contextmanager
+def writing(output: str) -> Iterator[None]:
+    """Turn the errors of drawing and writing -o into one-line refusals naming it (shared with
+    play): no `dot`, an unwritable path, a NUL in it."""
+    try:
+        yield
+    except RuntimeError as err:  # no `dot` (graphviz's ExecutableNotFound): says how to install
+        raise BadArgument(f"-o/--output {output!r}: {first_line(err)}") from None
+    except (OSError, ValueError) as err:  # an unwritable path, or a NUL in it
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else first_line(err)
+        raise BadArgument(f"-o/--output {output!r}: cannot write it: {reason}") from None
+
+
+def print_path(path: pathlib.Path) -> None:
+    """Print the path written, whatever bytes it holds (shared with play)."""
+    try:
+        print(path)
+    except UnicodeEncodeError:  # a byte the terminal could not decode, in a stdout that is strict
+        print(str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
 
 
 def output_path(text: str) -> pathlib.Path:
@@ -73,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     root.label = root.label or "f"
     root.backward()
     highlight = leaves[args.highlight] if args.highlight is not None else None
-    try:
+    with writing(args.output):
         written = render_to_file(
             root,
             path,
@@ -81,13 +103,5 @@ def run(args: argparse.Namespace) -> int:
             show_local_grads=not args.no_local_grads,
             highlight=highlight,
         )
-    except RuntimeError as err:  # no `dot` (graphviz's ExecutableNotFound): says how to install
-        raise BadArgument(f"-o/--output {args.output!r}: {first_line(err)}") from None
-    except (OSError, ValueError) as err:  # an unwritable path, or a NUL in it
-        reason = err.strerror if isinstance(err, OSError) and err.strerror else first_line(err)
-        raise BadArgument(f"-o/--output {args.output!r}: cannot write it: {reason}") from None
-    try:
-        print(written)
-    except UnicodeEncodeError:  # a byte the terminal could not decode, in a stdout that is strict
-        print(str(written).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+    print_path(written)
     return 0
