@@ -17,8 +17,10 @@ step across a pole at 0 for 1/x at 1e-11); only where that step drowns in roundi
 absolute one, h = eps * max(1, |x|), used instead (sin(1 + x) at 1e-9). There is no bar at all,
 and the row cannot be told, where f is undefined at a step (a domain edge), where a step
 crosses a kink (an op the table marks with kinks, as relu, abs and leaky_relu at 0), where f
-builds a different graph at a step (it branches on the data), or where the two quotients
-differ by more than a quarter (f is not smooth at the step's scale: the error model is void).
+builds a different graph at a step (it branches on the data), where the two quotients
+differ by more than a quarter (f is not smooth at the step's scale: the error model is void),
+or where a step straddles a pole that an even f hides (1/y^2 gives 0 at both quotients): at 0,
+where f is then undefined, or where the two steps' estimates lie outside each other's bars.
 """
 
 from __future__ import annotations
@@ -102,10 +104,30 @@ def central_difference(
     for d in usable:  # the smallest step that resolves the derivative: the safest from poles
         assert d.estimate is not None
         if d.tolerance <= RESOLUTION * abs(d.estimate):
-            return d
+            return _checked_against_smaller(d, usable)
     if usable:
-        return min(usable, key=lambda d: d.tolerance)
+        return _checked_against_smaller(min(usable, key=lambda d: d.tolerance), usable)
     return next((d for d in found if d.estimate is not None), found[0])
+
+
+def _checked_against_smaller(
+    chosen: FiniteDifference, usable: list[FiniteDifference]
+) -> FiniteDifference:
+    """`chosen`, unless a smaller step's estimate lies outside both error bars: then the larger
+    step saw something the smaller did not (a pole it straddles, where an even f gives exactly
+    0 at both of its quotients), and neither can be trusted."""
+    for smaller in usable:
+        if smaller.step >= chosen.step:
+            break
+        assert smaller.estimate is not None and chosen.estimate is not None
+        if abs(smaller.estimate - chosen.estimate) > smaller.tolerance + chosen.tolerance:
+            why = (
+                f"the steps {smaller.step:.1e} and {chosen.step:.1e} give derivatives "
+                f"({smaller.estimate!r}, {chosen.estimate!r}) that disagree beyond their error "
+                "bars: f is not smooth at the larger step's scale (a pole it straddles?)"
+            )
+            return FiniteDifference(chosen.estimate, math.inf, chosen.step, why)
+    return chosen
 
 
 def _richardson(
@@ -117,6 +139,14 @@ def _richardson(
     kinks_at_x: list[tuple[str, float]],
     of: Differenced | None,
 ) -> FiniteDifference:
+    if 0.0 < abs(xs[i]) < h:  # the step straddles x_i = 0: a pole there hides from an even f
+        origin = list(xs)
+        origin[i] = 0.0
+        try:
+            _at(f, origin, labels, of)
+        except (ArithmeticError, ValueError) as err:
+            why = f"f is undefined at 0, which the step {h:.1e} straddles ({type(err).__name__})"
+            return FiniteDifference(None, math.inf, h, why)
     quotients = []
     reason = ""
     for step in (h, h / 2):
@@ -124,10 +154,8 @@ def _richardson(
         for sign in (1.0, -1.0):
             point = list(xs)
             point[i] = xs[i] + sign * step
-            leaves = [Value(p, label=n) for p, n in zip(point, labels, strict=True)]
             try:
-                out = call(f, leaves)
-                differenced = out if of is None else of(out, leaves)
+                out, differenced = _at(f, point, labels, of)
             except (ArithmeticError, ValueError) as err:  # the domain errors subclass these
                 why = (
                     f"f is undefined at x{'+' if sign > 0 else '-'}h ({type(err).__name__}: {err})"
@@ -156,6 +184,15 @@ def _richardson(
     if reason:  # an estimate to show, not to compare
         return FiniteDifference(estimate, math.inf, h, reason)
     return FiniteDifference(estimate, tolerance, h)
+
+
+def _at(
+    f: Callable[..., Value], point: list[float], labels: list[str], of: Differenced | None
+) -> tuple[Value, Value]:
+    """f's output at `point`, and what is differenced there (that output, or `of` it)."""
+    leaves = [Value(p, label=n) for p, n in zip(point, labels, strict=True)]
+    out = call(f, leaves)
+    return out, out if of is None else of(out, leaves)
 
 
 def _kink_reason(
