@@ -298,3 +298,90 @@ def test_render_bad_input_exits_2(
     assert words in refused(capsys, "render", "x*y", "--at", "x=1", *argv)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dir.dot", "file"]  # nothing written
     assert list((tmp_path / "dir.dot").iterdir()) == []
+
+
+# -- --order 2: the Hessian ----------------------------------------------------------------------
+
+HESSIAN = ("x**3*y", "--at", "x=2,y=1", "--order", "2")
+
+
+def entry(out: str, name: str) -> float:
+    """The autograd column of the Hessian entry `name` ('d2f/dx dy') in check's report."""
+    row = next(line.strip() for line in out.splitlines() if line.strip().startswith(f"{name} "))
+    return float(row[len(name) :].split()[0])
+
+
+def test_check_order_2_passes_the_issues_example(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", *HESSIAN, "--expect", "6*x*y, 3*x**2; 3*x**2, 0")
+    assert (code, err) == (0, "")
+    assert out.startswith("gradcheck of the Hessian at x = 2.0, y = 1.0: f = 8.0")
+    for name, value in (("dx dx", 12.0), ("dx dy", 12.0), ("dy dx", 12.0), ("dy dy", 0.0)):
+        assert entry(out, f"d2f/{name}") == value
+    assert "PASS: autograd agrees with your formula for all 4 Hessian entries" in out
+
+
+@pytest.mark.parametrize(
+    ("expect", "entry"),
+    [
+        ("6*x*y, 3*x**2*(1 + 1e-6); 3*x**2, 0", "d2f/dx dy"),
+        ("6*x*y, 3*x**2; 3*x**2*(1 - 1e-6), 0", "d2f/dy dx"),
+        ("6*x*y, 3*x**2; 3*x**2, 1e-9", "d2f/dy dy"),
+    ],
+)
+def test_check_order_2_names_the_entry_that_disagrees(
+    capsys: pytest.CaptureFixture[str], expect: str, entry: str
+) -> None:
+    code, out, _ = run(capsys, "check", *HESSIAN, "--expect", expect)
+    assert code == 1
+    assert f"FAIL: {entry} (your formula disagrees with autograd by" in out
+    assert out.count("<-- FAIL") == 1
+
+
+def test_check_order_2_without_formula(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "x**2*y**2 + x*y", "--at", "x=2,y=-3", "--order", "2")
+    assert code == 0 and "PASS: autograd agrees with finite differences for all 4" in out
+    assert entry(out, "d2f/dx dy") == 4 * 2 * -3 + 1
+    # an exact 0 entry (d2f/dy dy of x**3*y) is nothing finite differences can vouch for
+    code, out, _ = run(capsys, "check", *HESSIAN)
+    assert code == 1 and "INCONCLUSIVE: nothing settles d2f/dy dy" in out
+
+
+def test_check_order_2_at_a_kink_is_inconclusive(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "relu(x)*y", "--at", "x=0,y=2", "--order", "2")
+    assert code == 1 and "relu(x) is at its kink" in out and "INCONCLUSIVE" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("--expect", "6*x*y, 3*x**2"), "--expect has 1 row for 2 variables (x, y): give the "
+         "Hessian as 2 rows of 2, rows separated by ';' and entries by ','"),
+        (("--expect", "1; 2; 3"), "--expect has 3 rows for 2 variables (x, y)"),
+        (("--expect", "6*x*y, 3*x**2; 3*x**2"), "--expect row 2 has 1 entry for 2 variables (x, "
+         "y): give one second derivative per variable"),
+        (("--expect", "6*x*y, 3*x**2, 0; 3*x**2, 0"), "--expect row 1 has 3 entries for 2"),
+        (("--expect", "6*x*y, 3*x**2; 3*x**2, z"), "--expect row 2, entry 2 ('z') uses z"),
+        (("--expect", "6*x*y, 3*x**2; 3*x**2, y +"), "--expect '6*x*y, 3*x**2; 3*x**2, y +', "
+         "column 27: invalid syntax"),
+        (("--explain",), "--explain traces first derivatives: give it without --order 2"),
+    ],
+)  # fmt: skip
+def test_check_order_2_bad_input_exits_2(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+) -> None:
+    assert message in refused(capsys, "check", *HESSIAN, *argv)
+
+
+@pytest.mark.parametrize("order", ["0", "3", "-1", "1.5", "two", ""])
+def test_only_orders_1_and_2(capsys: pytest.CaptureFixture[str], order: str) -> None:
+    line = refused(capsys, "check", "x*y", "--at", "x=1,y=2", "--order", order)
+    assert f"argument --order: must be 1 (the gradient) or 2 (the Hessian), got '{order}'" in line
+
+
+def test_a_hessian_without_order_2_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    line = refused(capsys, "check", "x**3*y", "--at", "x=2,y=1", "--expect", "6*x*y, 0; 0, 0")
+    assert "has rows separated by ';', a Hessian: check it with --order 2" in line
+    code, out, _ = run(
+        capsys, "check", "x*y", "--at", "x=2,y=1", "--order", "1", "--expect", "y, x"
+    )
+    assert code == 0 and out.startswith("gradcheck at x = 2.0, y = 1.0")

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 from micrograd_lite.check.finite_difference import RESOLUTION as NUMERIC_RESOLUTION
 from micrograd_lite.check.finite_difference import FiniteDifference
-from micrograd_lite.check.rounding import Rounding, is_normal
+from micrograd_lite.check.rounding import Rounding, is_normal, rounding
+from micrograd_lite.value import Value, as_float
 
 AGREES, DISAGREES, CANNOT_TELL = "agrees", "disagrees", "cannot tell"  # one comparison
 PASS, FAIL, INCONCLUSIVE = "PASS", "FAIL", "INCONCLUSIVE"  # an input's, and a report's, verdict
@@ -41,6 +42,35 @@ class Comparison:
     allowed: float  # what the difference is judged against
     outcome: str  # AGREES, DISAGREES or CANNOT_TELL
     reason: str = ""  # why it cannot tell
+
+
+def judged(
+    autograd: float,
+    autograd_rounding: Rounding,
+    numeric: FiniteDifference,
+    formula: tuple[float, Rounding] | None,
+    *,
+    rtol: float,
+    atol: float,
+) -> tuple[Comparison, ...]:
+    """Autograd against the finite difference, then against your formula when given."""
+    found = [against_numeric(autograd, autograd_rounding, numeric, rtol=rtol, atol=atol)]
+    if formula is not None:
+        value, theirs = formula
+        found.append(
+            against_formula(autograd, autograd_rounding, value, theirs, rtol=rtol, atol=atol)
+        )
+    return tuple(found)
+
+
+def formula_number(
+    given: object, autograd_rounding: Rounding, where: str
+) -> tuple[float, Rounding]:
+    """One number of your formula with its rounding: a Value's own, bounded from its graph; a
+    plain float is allowed autograd's (its graph is not known)."""
+    if isinstance(given, Value):
+        return given.data, rounding(given)
+    return as_float(given, where), autograd_rounding
 
 
 def against_formula(

@@ -7,9 +7,10 @@
     expected   your formula, when given (floats, or Values so its own rounding is bounded)
 
 and judges each comparison by the model of `compare.py`: agrees, disagrees, or cannot tell.
-One verdict per input and per report: FAIL when any comparison disagrees; PASS when your
-formula (if given) agrees and finite differences agree or cannot tell, or, without a formula,
-when finite differences agree; INCONCLUSIVE otherwise. `bool(report)` is True only for PASS.
+One verdict per input and per report (`verdict.py`): FAIL when any comparison disagrees; PASS
+when your formula (if given) agrees and finite differences agree or cannot tell, or, without a
+formula, when finite differences agree; INCONCLUSIVE otherwise. `bool(report)` is True only for
+PASS. With `order=2` the same is done for each entry of the Hessian (`hessian.py`).
 """
 
 from __future__ import annotations
@@ -18,31 +19,24 @@ import inspect
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal, overload
 
-from micrograd_lite.backward import topo_order
-from micrograd_lite.check import compare
-from micrograd_lite.check.compare import (
-    AGREES,
-    CANNOT_TELL,
-    DISAGREES,
-    FAIL,
-    INCONCLUSIVE,
-    PASS,
-    Comparison,
-)
-from micrograd_lite.check.finite_difference import call, central_difference, kink_inputs
-from micrograd_lite.check.naming import Names, node_names
+from micrograd_lite.check.compare import Comparison, formula_number, judged
+from micrograd_lite.check.finite_difference import call, central_difference, named_kinks
+from micrograd_lite.check.hessian import HessianCheckReport, HessianFormula, check_hessian
 from micrograd_lite.check.report import format_report
 from micrograd_lite.check.rounding import Rounding, rounding
+from micrograd_lite.check.verdict import Checked, Verdicts
 from micrograd_lite.errors import SettingError, ShapeError, describe
 from micrograd_lite.on_values import gradient_graphs
 from micrograd_lite.value import Value, as_float
 
 Formula = Callable[..., Sequence[float | Value]]
+ORDERS = {1: "the gradient", 2: "the Hessian"}
 
 
 @dataclass(frozen=True)
-class GradCheckRow:
+class GradCheckRow(Checked):
     """One input: its value, autograd's derivative and rounding bound, and each comparison."""
 
     name: str
@@ -51,58 +45,9 @@ class GradCheckRow:
     autograd_bound: float
     comparisons: tuple[Comparison, ...]  # the numeric one first, then your formula's if given
 
-    def _column(self, name: str) -> Comparison | None:
-        return next((c for c in self.comparisons if c.column == name), None)
-
-    @property
-    def numeric(self) -> float | None:
-        found = self._column("numeric")
-        return None if found is None else found.other
-
-    @property
-    def expected(self) -> float | None:
-        found = self._column("expected")
-        return None if found is None else found.other
-
-    @property
-    def disagrees(self) -> tuple[str, ...]:
-        return tuple(c.column for c in self.comparisons if c.outcome == DISAGREES)
-
-    @property
-    def unreliable(self) -> str:
-        """Why finite differences cannot tell here ('' when they can)."""
-        found = self._column("numeric")
-        return found.reason if found is not None and found.outcome == CANNOT_TELL else ""
-
-    @property
-    def abs_error(self) -> float | None:
-        """The largest |autograd - other| among the comparisons made."""
-        made = [c.difference for c in self.comparisons if c.difference is not None]
-        return max(made) if made else None
-
-    @property
-    def rel_error(self) -> float | None:
-        made = [
-            c.difference / max(abs(self.autograd), abs(c.other or 0.0)) if c.difference else 0.0
-            for c in self.comparisons
-            if c.difference is not None
-        ]
-        return max(made) if made else None
-
-    @property
-    def verdict(self) -> str:
-        if self.disagrees:
-            return FAIL
-        deciding = self._column("expected") or self._column("numeric")
-        return PASS if deciding is not None and deciding.outcome == AGREES else INCONCLUSIVE
-
-    @property
-    def ok(self) -> bool:
-        return self.verdict == PASS
-
 
 @dataclass(frozen=True)
-class GradCheckReport:
+class GradCheckReport(Verdicts):
     """The result of `gradcheck`: a row per input and one `verdict`; true only for PASS."""
 
     rows: tuple[GradCheckRow, ...]
@@ -112,51 +57,53 @@ class GradCheckReport:
     atol: float
 
     @property
-    def verdict(self) -> str:
-        verdicts = {row.verdict for row in self.rows}
-        return FAIL if FAIL in verdicts else INCONCLUSIVE if INCONCLUSIVE in verdicts else PASS
-
-    def __bool__(self) -> bool:
-        return self.verdict == PASS
-
-    @property
-    def ok(self) -> bool:
-        """True only for PASS (so is `bool(report)` and `passed`)."""
-        return self.verdict == PASS
-
-    passed = ok
-
-    @property
-    def failed(self) -> tuple[str, ...]:
-        """Names of the inputs where some comparison disagrees."""
-        return tuple(row.name for row in self.rows if row.verdict == FAIL)
-
-    @property
-    def inconclusive(self) -> tuple[str, ...]:
-        """Names of the inputs nothing settles (and none disagrees)."""
-        return tuple(row.name for row in self.rows if row.verdict == INCONCLUSIVE)
-
-    unverified = inconclusive
-
-    @property
-    def unreliable(self) -> tuple[str, ...]:
-        """Names of the inputs where finite differences cannot tell."""
-        return tuple(row.name for row in self.rows if row.unreliable)
+    def heading(self) -> str:
+        point = ", ".join(f"{row.name} = {row.value!r}" for row in self.rows)
+        return f"gradcheck at {point}: f = {self.output!r}"
 
     def __str__(self) -> str:
         return format_report(self)
+
+
+@overload
+def gradcheck(
+    f: Callable[..., Value],
+    inputs: Sequence[float],
+    *,
+    order: Literal[1] = 1,
+    expected: Formula | None = None,
+    names: Sequence[str] | None = None,
+    eps: float = 1e-6,
+    rtol: float = 0.0,
+    atol: float = 0.0,
+) -> GradCheckReport: ...
+
+
+@overload
+def gradcheck(
+    f: Callable[..., Value],
+    inputs: Sequence[float],
+    *,
+    order: Literal[2],
+    expected: HessianFormula | None = None,
+    names: Sequence[str] | None = None,
+    eps: float = 1e-6,
+    rtol: float = 0.0,
+    atol: float = 0.0,
+) -> HessianCheckReport: ...
 
 
 def gradcheck(
     f: Callable[..., Value],
     inputs: Sequence[float],
     *,
-    expected: Formula | None = None,
+    order: int = 1,
+    expected: Callable[..., Sequence[object]] | None = None,
     names: Sequence[str] | None = None,
     eps: float = 1e-6,
     rtol: float = 0.0,
     atol: float = 0.0,
-) -> GradCheckReport:
+) -> GradCheckReport | HessianCheckReport:
     """Compare autograd's gradient of `f` at `inputs` with central differences and, when given,
     the hand-derived `expected(*inputs) -> [df/dx_0, df/dx_1, ...]` (floats, or Values: then
     its own rounding and cancellation are bounded from its graph).
@@ -166,50 +113,52 @@ def gradcheck(
     to f carry those names as labels. `eps` is the finite-difference step relative to each
     input; `rtol` and `atol` widen every comparison (none by default: see `compare.py`).
 
+    With `order=2`, the Hessian instead, entry by entry: `expected(*inputs)` then returns its
+    rows, n lists of n second derivatives (see `hessian.py`).
+
     >>> r = gradcheck(lambda x, y: x * y, [2.0, 3.0], expected=lambda x, y: [y, x])
     >>> r.verdict, bool(r), [row.autograd for row in r.rows]
     ('PASS', True, [3.0, 2.0])
     >>> gradcheck(lambda x, y: x * y, [2.0, 3.0], expected=lambda x, y: [y, 1.0]).failed
     ('y',)
+    >>> gradcheck(lambda x, y: x**3 * y, [2.0, 1.0], order=2,
+    ...           expected=lambda x, y: [[6 * x * y, 3 * x**2], [3 * x**2, 1.0]]).failed
+    ('d2f/dy dy',)
     """
+    if isinstance(order, bool) or order not in ORDERS or not isinstance(order, int):
+        wanted = " or ".join(f"{k} ({what})" for k, what in ORDERS.items())
+        raise SettingError(f"gradcheck: order must be {wanted}, got {describe(order)}")
     xs = [as_float(x, f"gradcheck: input {i}") for i, x in enumerate(inputs)]
     labels = _input_names(f, len(xs), names)
     _check_setting("eps", eps, positive=True)
     _check_setting("rtol", rtol)
     _check_setting("atol", atol)
+    if order == 2:
+        return check_hessian(f, xs, labels, expected, eps=eps, rtol=rtol, atol=atol)
 
     leaves = [Value(x, label=name) for x, name in zip(xs, labels, strict=True)]
     out = call(f, leaves)
     out.backward()
     autograd = [leaf.grad for leaf in leaves]
     roundings = [rounding(g) for g in gradient_graphs(out, leaves)]
-    naming = node_names(topo_order(out))
-    kinks_at_x = [(_described(naming, node), d) for node, d in kink_inputs(out)]
+    kinks_at_x = named_kinks(out)
     hand = _formula(expected, xs, labels, roundings)
 
     rows = []
     for i, name in enumerate(labels):
         numeric = central_difference(f, xs, labels, i, eps, kinks_at_x)
         mine = roundings[i]
-        found = [compare.against_numeric(autograd[i], mine, numeric, rtol=rtol, atol=atol)]
-        if hand is not None:
-            value, theirs = hand[i]
-            found.append(
-                compare.against_formula(autograd[i], mine, value, theirs, rtol=rtol, atol=atol)
-            )
-        rows.append(GradCheckRow(name, xs[i], autograd[i], mine.bound, tuple(found)))
+        formula = None if hand is None else hand[i]
+        found = judged(autograd[i], mine, numeric, formula, rtol=rtol, atol=atol)
+        rows.append(GradCheckRow(name, xs[i], autograd[i], mine.bound, found))
     return GradCheckReport(tuple(rows), out.data, eps, rtol, atol)
 
 
-def _described(naming: Names, node: Value) -> str:
-    """`relu(x*y)`, or `v2 (v2 = ...)` when its name is made up: for messages about a node."""
-    name = naming.names[node]
-    where = naming.where([name])
-    return f"{name} ({where})" if where else name
-
-
 def _formula(
-    expected: Formula | None, xs: list[float], labels: list[str], roundings: list[Rounding]
+    expected: Callable[..., Sequence[object]] | None,
+    xs: list[float],
+    labels: list[str],
+    roundings: list[Rounding],
 ) -> list[tuple[float, Rounding]] | None:
     """Your formula's gradients with their rounding bounds (autograd's for plain floats)."""
     if expected is None:
@@ -220,13 +169,10 @@ def _formula(
             f"gradcheck: expected returned {len(given)} gradients for "
             f"{len(xs)} inputs ({', '.join(labels)})"
         )
-    hand = []
-    for i, g in enumerate(given):
-        if isinstance(g, Value):
-            hand.append((g.data, rounding(g)))
-        else:  # plain floats: their rounding is taken to be autograd's
-            hand.append((as_float(g, f"gradcheck: expected gradient {i}"), roundings[i]))
-    return hand
+    return [
+        formula_number(g, roundings[i], f"gradcheck: expected gradient {i}")
+        for i, g in enumerate(given)
+    ]
 
 
 def _check_setting(name: str, number: float, *, positive: bool = False) -> None:

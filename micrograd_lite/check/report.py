@@ -1,5 +1,6 @@
-"""How a gradcheck report reads: a table per input, a note per comparison that cannot tell,
-and one summary line that starts with the verdict (PASS, FAIL or INCONCLUSIVE)."""
+"""How a gradcheck report reads: its heading, a table with a row per input (or per Hessian
+entry), a note per comparison that cannot tell, and one summary line that starts with the
+verdict (PASS, FAIL or INCONCLUSIVE)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,14 @@ from typing import TYPE_CHECKING
 from micrograd_lite.check.compare import CANNOT_TELL, DISAGREES, FAIL, INCONCLUSIVE, PASS
 
 if TYPE_CHECKING:
-    from micrograd_lite.check.gradcheck import GradCheckReport, GradCheckRow
+    from micrograd_lite.check.verdict import Checked, Verdicts
 
 _COLUMN_NAMES = {"numeric": "the finite difference", "expected": "your formula"}
 
 
-def format_report(report: GradCheckReport) -> str:
-    point = ", ".join(f"{row.name} = {row.value!r}" for row in report.rows)
-    lines = [f"gradcheck at {point}: f = {report.output!r}"]
-    header = ("input", "autograd", "numeric", "+-", "expected", "rel err", "verdict")
+def format_report(report: Verdicts) -> str:
+    lines = [report.heading]
+    header = (report.kind, "autograd", "numeric", "+-", "expected", "rel err", "verdict")
     table = [header]
     for row in report.rows:
         numeric = next(c for c in row.comparisons if c.column == "numeric")
@@ -44,13 +44,13 @@ def format_report(report: GradCheckReport) -> str:
     return "\n".join(lines)
 
 
-def _row_verdict(row: GradCheckRow) -> str:
+def _row_verdict(row: Checked) -> str:
     if row.verdict == FAIL:
         return "<-- FAIL (" + ", ".join(row.disagrees) + " disagrees)"
     return row.verdict
 
 
-def _summary(report: GradCheckReport) -> str:
+def _summary(report: Verdicts) -> str:
     verdict = report.verdict
     if verdict == FAIL:
         parts = []
@@ -77,7 +77,7 @@ def _summary(report: GradCheckReport) -> str:
         caveat = f" (finite differences cannot tell for {', '.join(report.unreliable)})"
     elif with_formula:
         caveat = " and finite differences agree too"
-    return f"PASS: autograd agrees with {columns} for all {len(report.rows)} inputs{caveat}"
+    return f"PASS: autograd agrees with {columns} for all {len(report.rows)} {report.kinds}{caveat}"
 
 
 def _cell(x: float | None, spec: str = ".10g") -> str:

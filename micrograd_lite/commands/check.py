@@ -1,19 +1,27 @@
 """`micrograd-lite check EXPR --at x=0.3,y=-1.2 [--expect "dx, dy"]`: gradcheck from the shell.
 
 Compares autograd's gradient of the expression with central differences and, with --expect,
-with hand-derived formulas (one per variable, in --at order). Exit 0 when everything that can be
-compared agrees and every variable was compared; 1 otherwise; 2 on bad input.
+with hand-derived formulas (one per variable, in --at order). With `--order 2` it checks the
+Hessian instead, and --expect gives its rows, separated by ';' (`"6*x*y, 3*x**2; 3*x**2, 0"`);
+these formulas are evaluated as Values, so their own rounding is bounded. Exit 0 on PASS (every
+entry compared, and everything compared agrees); 1 on FAIL or INCONCLUSIVE; 2 on bad input.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from micrograd_lite.check import explain, gradcheck
 from micrograd_lite.commands.arguments import BadArgument, Number, excerpt, parsed
-from micrograd_lite.commands.points import check_point, parse_list, parse_point
+from micrograd_lite.commands.points import (
+    check_point,
+    parse_list,
+    parse_point,
+    parse_rows,
+    split_top_level,
+)
 from micrograd_lite.errors import ExpressionError
 from micrograd_lite.expr import Expression, parse
 from micrograd_lite.expr_grammar import functions
@@ -38,6 +46,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FORMULAS",
         help="your gradient: comma-separated formulas, one per variable in "
         "--at order, e.g. 'y + 1 - tanh(x)**2, x'",
+    )
+    parser.add_argument(
+        "--order",
+        type=_order,
+        default=1,
+        help="1: check the gradient (default); 2: check the Hessian, --expect giving its rows "
+        "separated by ';', e.g. '6*x*y, 3*x**2; 3*x**2, 0'",
     )
     parser.add_argument(
         "--explain",
@@ -100,39 +115,38 @@ def bind(expression_text: str, at: Sequence[str]) -> tuple[Expression, dict[str,
 def run(args: argparse.Namespace) -> int:
     expression, point = bind(args.expression, args.at)
     names = list(point)
+    if args.order == 2 and args.explain:
+        raise BadArgument("--explain traces first derivatives: give it without --order 2")
 
     def f(*values: Value) -> Value:
         return expression.evaluate(dict(zip(names, values, strict=True)))
 
+    xs = list(point.values())
+    if args.order == 2:
+        hessian = None if args.expect is None else _hessian(args.expect, point)
+        checked = gradcheck(
+            f, xs, order=2, expected=hessian, names=names, eps=args.eps, rtol=args.rtol,
+            atol=args.atol,
+        )  # fmt: skip
+        print(checked)
+        return 0 if checked else 1
     expected = None
     if args.expect is not None:
-        formulas = parsed("--expect", args.expect, parse_list)
-        if len(formulas) != len(names):
+        if len(list(split_top_level(args.expect, ";"))) > 1:
             raise BadArgument(
-                f"--expect has {len(formulas)} formula{'s' * (len(formulas) != 1)} for "
-                f"{len(names)} variable{'s' * (len(names) != 1)} ({', '.join(names)}): "
-                "give one gradient per variable, in --at order, separated by commas"
+                f"--expect {excerpt(args.expect)} has rows separated by ';', a Hessian: "
+                "check it with --order 2, or give the gradient, one formula per variable"
             )
-        for k, formula in enumerate(formulas, 1):
-            unknown = [v for v in formula.variables if v not in point]
-            if unknown:
-                raise BadArgument(
-                    f"--expect formula {k} ({formula.text.strip()!r}) uses "
-                    f"{', '.join(unknown)}, which --at does not give ({', '.join(names)})"
-                )
+        formulas = parsed("--expect", args.expect, parse_list)
+        _check_count(len(formulas), names, "")
+        _check_variables([(f"formula {k}", e) for k, e in enumerate(formulas, 1)], names)
 
         def expected(*xs: float) -> list[float]:
             env = dict(zip(names, xs, strict=True))
             return [formula.evaluate(env).data for formula in formulas]
 
     report = gradcheck(
-        f,
-        list(point.values()),
-        expected=expected,
-        names=names,
-        eps=args.eps,
-        rtol=args.rtol,
-        atol=args.atol,
+        f, xs, expected=expected, names=names, eps=args.eps, rtol=args.rtol, atol=args.atol
     )
     print(report)
     if args.explain:
@@ -144,3 +158,68 @@ def run(args: argparse.Namespace) -> int:
             print()
             print(explain(root, leaf))
     return 0 if report else 1  # PASS only: FAIL and INCONCLUSIVE exit 1 (the summary says which)
+
+
+def _hessian(text: str, point: dict[str, float]) -> Callable[..., list[list[Value]]]:
+    """Your Hessian from --expect's rows, its entries evaluated as Values (their rounding
+    bounded from their graphs), after its shape and variables are checked."""
+    names = list(point)
+    rows = parsed("--expect", text, parse_rows)
+    n = len(names)
+    if len(rows) != n:
+        raise BadArgument(
+            f"--expect has {len(rows)} row{'s' * (len(rows) != 1)} for {n} "
+            f"variable{'s' * (n != 1)} ({', '.join(names)}): give the Hessian as {n} "
+            f"row{'s' * (n != 1)} of {n}, rows separated by ';' and entries by ','"
+        )
+    for k, row in enumerate(rows, 1):
+        _check_count(len(row), names, f" row {k}")
+    _check_variables(
+        [
+            (f"row {k}, entry {m}", formula)
+            for k, row in enumerate(rows, 1)
+            for m, formula in enumerate(row, 1)
+        ],
+        names,
+    )
+
+    def expected(*xs: float) -> list[list[Value]]:
+        env = dict(zip(names, xs, strict=True))
+        return [[formula.evaluate(env) for formula in row] for row in rows]
+
+    return expected
+
+
+def _check_count(count: int, names: list[str], where: str) -> None:
+    """One formula per variable, in --at order (`where`: '' or ' row 2' of a Hessian)."""
+    n = len(names)
+    if count == n:
+        return
+    if where:
+        what, per = ("entry" if count == 1 else "entries"), "second derivative"
+    else:
+        what, per = ("formula" if count == 1 else "formulas"), "gradient"
+    raise BadArgument(
+        f"--expect{where} has {count} {what} for {n} variable{'s' * (n != 1)} "
+        f"({', '.join(names)}): give one {per} per variable, in --at order, separated by commas"
+    )
+
+
+def _check_variables(formulas: Sequence[tuple[str, Expression]], names: list[str]) -> None:
+    """Each formula (with where it is: 'formula 2', 'row 1, entry 2') uses only --at's names."""
+    for where, formula in formulas:
+        unknown = [v for v in formula.variables if v not in names]
+        if unknown:
+            raise BadArgument(
+                f"--expect {where} ({formula.text.strip()!r}) uses "
+                f"{', '.join(unknown)}, which --at does not give ({', '.join(names)})"
+            )
+
+
+def _order(text: str) -> int:
+    """--order: 1 or 2, refused in one line (argparse's usage error) otherwise."""
+    if text.strip() not in ("1", "2"):
+        raise argparse.ArgumentTypeError(
+            f"must be 1 (the gradient) or 2 (the Hessian), got {excerpt(text)}"
+        )
+    return int(text)

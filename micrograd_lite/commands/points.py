@@ -1,7 +1,8 @@
-"""The command line's points and lists: `--at x=0.3,y=-1.2` and `--expect "dx, dy"`.
+"""The command line's points, lists and rows: `--at x=0.3,y=-1.2`, `--expect "dx, dy"` and
+`--expect "dxx, dxy; dyx, dyy"`.
 
-Both split an argument at its top-level commas; an error in one part points at its column in
-the whole argument, so the caret lands under what the user typed:
+Each splits an argument at its top-level commas (and rows at semicolons); an error in one part
+points at its column in the whole argument, so the caret lands under what the user typed:
 
     >>> try:
     ...     parse_point("x=0.3, y=oops")
@@ -16,16 +17,19 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import TypeVar
 
 from micrograd_lite.errors import ExpressionError
 from micrograd_lite.expr import Expression, parse
 from micrograd_lite.expr_errors import error_at, name_list
 from micrograd_lite.ops import CONSTANTS
 
+T = TypeVar("T")
 
-def split_top_level(text: str) -> Iterator[tuple[str, int]]:
-    """The comma-separated parts of `text` outside parentheses, each with its start column.
+
+def split_top_level(text: str, separator: str = ",") -> Iterator[tuple[str, int]]:
+    """The `separator`-separated parts of `text` outside parentheses, each with its start column.
 
     >>> list(split_top_level("y + 1, tanh(x)"))
     [('y + 1', 0), (' tanh(x)', 6)]
@@ -37,7 +41,7 @@ def split_top_level(text: str) -> Iterator[tuple[str, int]]:
             depth += 1
         elif ch in ")]}":
             depth -= 1
-        elif ch == "," and depth == 0:
+        elif ch == separator and depth == 0:
             yield text[start:i], start
             start = i + 1
     yield text[start:], start
@@ -46,10 +50,24 @@ def split_top_level(text: str) -> Iterator[tuple[str, int]]:
 def parse_list(text: str) -> tuple[Expression, ...]:
     """Parse comma-separated expressions (e.g. one hand-derived gradient per variable); an error
     in one part points at its column in the whole `text`."""
-    parsed: list[Expression] = []
-    for part, offset in split_top_level(text):
+    return _parts(text, ",", parse)
+
+
+def parse_rows(text: str) -> tuple[tuple[Expression, ...], ...]:
+    """Parse rows of expressions, rows separated by ';' and entries by ',' (a hand-derived
+    Hessian); an error in one entry points at its column in the whole `text`.
+
+    >>> [[e.text.strip() for e in row] for row in parse_rows("6*x*y, 3*x**2; 3*x**2, 0")]
+    [['6*x*y', '3*x**2'], ['3*x**2', '0']]
+    """
+    return _parts(text, ";", parse_list)
+
+
+def _parts(text: str, separator: str, parse_part: Callable[[str], T]) -> tuple[T, ...]:
+    parsed: list[T] = []
+    for part, offset in split_top_level(text, separator):
         try:
-            parsed.append(parse(part))
+            parsed.append(parse_part(part))
         except ExpressionError as err:
             if err.span is None:
                 raise ExpressionError(f"{err.reason} in {text!r}", err.reason) from None
