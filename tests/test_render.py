@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from micrograd_lite import MLP, Neuron, Value
+from micrograd_lite import MLP, Layer, Neuron, Value
 from micrograd_lite.backward import topo_order
 from micrograd_lite.render import (
     HIGHLIGHT,
@@ -576,3 +576,24 @@ def test_docs_picture_is_seed_004_after_backward() -> None:
     titles = set(svg_items(svg, "node")) | set(svg_items(svg, "edge"))
     nodes_now, edges_now = dot_items(to_dot(e, params=weights, legend=True))
     assert titles == set(nodes_now) | {f"{t}->{h}" for t, h, _ in edges_now}
+
+
+# -- a network's picture -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_a_layer_lifts_each_number_once_per_call(fused: bool) -> None:
+    layer = Layer(2, 3, seed=4, fused=fused)
+    outs = layer([0.5, -1.5])
+    assert isinstance(outs, list)
+    y = outs[0] + outs[1] + outs[2]
+    leaves = [v for v in topo_order(y) if v.is_leaf and not v.label]  # parameters are named
+    assert sorted(v.data for v in leaves) == [-1.5, 0.5]  # one leaf per input, not per neuron
+    # ... with micrograd's numbers: the same as each neuron lifting its own leaves
+    alone = [n([0.5, -1.5]) for n in layer.neurons]
+    assert [o.data for o in outs] == [o.data for o in alone]
+    if fused:  # one input given bare: one leaf too
+        single = Layer(1, 3, seed=4)(2.0)
+        assert isinstance(single, list)
+        leaves = {p for o in single for p in o.inputs[0].inputs if not p.label}
+        assert [v.data for v in leaves] == [2.0]
