@@ -189,7 +189,7 @@ class Layer(Module):
         if type(x) is list or type(x) is tuple:
             out = _fire(self, x)
         elif is_number(x) and all(len(n.w) == 1 for n in self.neurons):
-            out = _fire(self, [x])  # one input given bare: one leaf for all neurons, as a list's
+            out = _fire(self, [cast(Number, x)])  # one input, bare: one leaf, as in a list
         else:
             out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
