@@ -233,9 +233,13 @@ def test_render_to_file_refuses_unknown_suffix(tmp_path: Path) -> None:
 
 
 def test_jupyter_displays_svg() -> None:
-    bundle = draw_dot(seed_004()["E"])._repr_mimebundle_()
+    g = draw_dot(seed_004()["E"])
+    bundle = g._repr_mimebundle_()
     svg = bundle["image/svg+xml"]
     assert "w_ih" in svg_items(svg, "node")["n2"]
+    # the plain-text form is the DOT text, the same on every run (not `<... at 0x7f...>`)
+    assert bundle["text/plain"] == g.source == to_dot(seed_004()["E"])
+    assert isinstance(g, graphviz.Digraph)
 
 
 # -- roles, legend, options --------------------------------------------------------------------

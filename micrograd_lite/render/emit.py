@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import html
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import graphviz
 
@@ -48,6 +49,24 @@ _LIGHT = {"color": "#555555", "penwidth": "0.6", "arrowsize": "0.6"}
 _COMPASS = {"LR": "w", "RL": "e", "TB": "n", "BT": "s"}  # the side of an op inputs enter by
 
 
+class Picture(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type hints
+    """What `draw_dot` returns: a `graphviz.Digraph` whose Jupyter output also holds its DOT
+    text as the plain-text form (graphviz's would be `<... object at 0x7f...>`, different on
+    every run), so a saved notebook's pictures can be checked against a rerun as DOT: the
+    SVG beside it varies between Graphviz versions."""
+
+    def _repr_mimebundle_(
+        self,
+        include: Iterable[str] | None = None,
+        exclude: Iterable[str] | None = None,
+        **kwargs: Any,
+    ) -> dict[str, bytes | str]:
+        bundle: dict[str, bytes | str] = super()._repr_mimebundle_(include, exclude, **kwargs)
+        if "text/plain" not in set(exclude or ()):
+            bundle["text/plain"] = self.source
+        return bundle
+
+
 def field(text: str) -> str:
     """Text safe inside a record field: `{ } | < >` and quotes would otherwise be syntax."""
     text = text.replace("\\", "\\\\")
@@ -72,7 +91,7 @@ def emit(
 ) -> graphviz.Digraph:
     """The Digraph of the planned picture; `cards` are the neurons drawn as one box each, and
     `neuron_ins` the edges into each of those boxes (by box id)."""
-    g = graphviz.Digraph(format="svg", graph_attr={"rankdir": rankdir})
+    g = Picture(format="svg", graph_attr={"rankdir": rankdir})
     bundle_keys = {b.key for b in cut.bundles}
     g.attr("node", fontname="Helvetica", fontsize="11")
     g.attr("edge", fontname="Helvetica", fontsize="9")
