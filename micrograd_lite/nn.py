@@ -20,9 +20,10 @@ from typing import Any, Protocol, cast
 from micrograd_lite.errors import OperandTypeError, ShapeError, describe
 from micrograd_lite.fused import Plan
 from micrograd_lite.inputs import Inputs, as_inputs, unarray
-from micrograd_lite.ops import RELU, activations
+from micrograd_lite.operands import is_number
+from micrograd_lite.ops import AFFINE, RELU, activations
 from micrograd_lite.state import Stateful
-from micrograd_lite.value import Number, Value, apply, as_float
+from micrograd_lite.value import Number, Value, apply, as_float, lift
 
 
 class UniformSource(Protocol):
@@ -149,6 +150,7 @@ class Neuron(Module):
 
 class Layer(Module):
     """`nout` Neurons reading the same inputs. Returns one Value when nout == 1 (as micrograd).
+    Numbers among the inputs become leaves once per call, shared by the neurons.
 
     `weights` (one list per neuron) and `biases` (one number per neuron) set the initial values;
     other keyword arguments go to every Neuron.
@@ -186,6 +188,8 @@ class Layer(Module):
             x = unarray(x, "Layer")  # a numpy array: its numbers, as the list of them
         if type(x) is list or type(x) is tuple:
             out = _fire(self, x)
+        elif is_number(x) and all(len(n.w) == 1 for n in self.neurons):
+            out = _fire(self, [cast(Number, x)])  # one input, bare: one leaf, as in a list
         else:
             out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
@@ -261,8 +265,13 @@ def _fire(layer: Layer, x: list[Value | Number] | tuple[Value | Number, ...]) ->
     """`[n(x) for n in layer.neurons]`, node for node, in one pass (see `fused.Plan`)."""
     neurons = layer.neurons
     for v in x:
-        if not isinstance(v, Value):  # a number: each neuron lifts its own leaf (as micrograd)
-            return [n(x) for n in neurons]
+        if not isinstance(v, Value):
+            # Numbers are lifted here, once per call, and the neurons share the leaves, so a
+            # picture shows one box per input (micrograd lifts one per neuron: the same floats).
+            x = [u if isinstance(u, Value) or not is_number(u) else lift(u, AFFINE) for u in x]
+            if any(not isinstance(u, Value) for u in x):  # not a number: the neuron says so
+                return [n(x) for n in neurons]
+            break
     plan = layer._plan
     if plan is None or not plan.fits(neurons, len(x)):
         plan = layer._plan = Plan.of(neurons, len(x), Neuron)

@@ -6,10 +6,12 @@ xml.etree and checks the text inside each node and edge, not that a file was pro
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import itertools
 import random
 import re
+import struct
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -21,7 +23,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from micrograd_lite import MLP, Neuron, Value
+from micrograd_lite import MLP, Layer, Neuron, Value
 from micrograd_lite.backward import topo_order
 from micrograd_lite.render import (
     HIGHLIGHT,
@@ -66,25 +68,44 @@ def svg_items(svg: str, cls: str) -> dict[str, list[str]]:
     return items
 
 
-ATTR = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^\s\]]+)')
+ATTR = re.compile(r'(\w+)=(<.*>(?=\s\w+=|$)|"(?:[^"\\]|\\.)*"|[^\s\]]+)')
+PORT = re.compile(r'<td port="(i\d+)"[^>]*><font[^>]*>(.*?)</font></td>')
 
 
 def dot_items(
     source: str,
 ) -> tuple[dict[str, dict[str, str]], list[tuple[str, str, dict[str, str]]]]:
-    """Nodes {id: attrs} and edges [(tail, head, attrs)] of draw_dot's DOT text."""
+    """Nodes {id: attrs} and edges [(tail, head, attrs)] of draw_dot's DOT text.
+
+    An edge that ends on a port of an op node (`n2op:i0:w`) is given with the op node as its
+    head, the port as attrs["port"], and the text of that port's cell as attrs["label"]: the
+    local derivative drawn where that edge lands."""
     nodes: dict[str, dict[str, str]] = {}
-    edges: list[tuple[str, str, dict[str, str]]] = []
+    raw: list[tuple[str, str, dict[str, str]]] = []
     for line in source.splitlines():
         m = re.match(r"^\s+(\S+)(?: -> (\S+))?(?: \[(.*)\])?$", line)
         if not m or m.group(1) in ("graph", "node", "edge") or not (m.group(2) or m.group(3)):
             continue
         attrs = {k: v.strip('"') for k, v in ATTR.findall(m.group(3) or "")}
         if m.group(2):
-            edges.append((m.group(1), m.group(2), attrs))
+            raw.append((m.group(1), m.group(2), attrs))
         else:
             nodes[m.group(1)] = attrs
+    edges = []
+    for tail, head, attrs in raw:
+        node, _, port = head.partition(":")
+        if port:
+            cells = dict(PORT.findall(nodes[node]["label"]))
+            k = port.split(":")[0]
+            attrs = {**attrs, "port": k, "label": html.unescape(cells[k])}
+        edges.append((tail, node, attrs))
     return nodes, edges
+
+
+def op_symbol(attrs: dict[str, str]) -> str:
+    """The symbol of an op node: the table cell beside its ports (or a plain ellipse's label)."""
+    m = re.search(r'<td (?:rowspan|colspan)="\d+">(.*?)</td>', attrs["label"])
+    return html.unescape(m.group(1)) if m else attrs["label"]
 
 
 def mlp_loss(*, fused: bool, points: int = 100) -> tuple[MLP, Value]:
@@ -118,21 +139,24 @@ def test_seed_004_svg_shows_labels_values_grads_and_local_derivatives() -> None:
     assert by_label["w_ho"][1:] == ["data 0.3", "grad 0.1567"]
     assert by_label["X"][1:] == ["data 1", "grad 0.04702"]  # 0.3135 * 0.15
     assert by_label["E"][1:] == ["data 0.546", "grad 1"]  # 1/2 * 1.045^2 = 0.5460125
-    ops = Counter(texts[0] for title, texts in nodes.items() if title.endswith("op"))
-    assert ops == Counter({"*": 3, "-": 1, "**2": 1})
-    edges = svg_items(svg, "edge")
-    into_ops = {t: texts for t, texts in edges.items() if t.endswith("op")}
-    assert len(into_ops) == 9  # 2 per binary op (*, *, -, and 0.5 * ...), 1 for **2
+    ops = {title: texts for title, texts in nodes.items() if title.endswith("op")}
+    # an op node reads: its first port's number, its symbol, its other ports' numbers
+    assert Counter(texts[1] for texts in ops.values()) == Counter({"*": 3, "-": 1, "**2": 1})
+    ports = {title: [texts[0], *texts[2:]] for title, texts in ops.items()}
     ids = {texts[0]: title for title, texts in nodes.items() if not title.endswith("op")}
     out_op, h_op = ids["out"] + "op", ids["h"] + "op"
     # d(h*w_ho)/dh = w_ho, d(h*w_ho)/dw_ho = h, d(X*w_ih)/dX = w_ih, d(X*w_ih)/dw_ih = X
-    assert into_ops[f"{ids['h']}->{out_op}"] == ["0.3"]
-    assert into_ops[f"{ids['w_ho']}->{out_op}"] == ["0.15"]
-    assert into_ops[f"{ids['X']}->{h_op}"] == ["0.15"]
-    assert into_ops[f"{ids['w_ih']}->{h_op}"] == ["1"]
-    assert into_ops[f"{ids['out']}->n7op"] == ["1"]  # d(out - Y)/dout
-    # the rest: d(a-b)/db = -1, d(a^2)/da = 2 * 1.045, d(0.5*s)/d0.5 = s = 1.092025, d/ds = 0.5
-    assert Counter(texts[0] for texts in into_ops.values()) == Counter(
+    assert ports[out_op] == ["0.3", "0.15"]
+    assert ports[h_op] == ["0.15", "1"]
+    # ... and each operand's edge lands on its own port (the DOT says which)
+    _, edges = dot_items(to_dot(v["E"], params=[v["w_ih"], v["w_ho"]]))
+    lands = {(t, h): a["port"] for t, h, a in edges if h.endswith("op")}
+    assert len(lands) == 9  # 2 per binary op (*, *, -, and 0.5 * ...), 1 for **2
+    assert lands[ids["h"], out_op] == lands[ids["X"], h_op] == "i0"
+    assert lands[ids["w_ho"], out_op] == lands[ids["w_ih"], h_op] == "i1"
+    assert ports["n7op"] == ["1", "-1"]  # d(out - Y)/dout, d(out - Y)/dY
+    # the rest: d(a^2)/da = 2 * 1.045, d(0.5*s)/d0.5 = s = 1.092025, d/ds = 0.5
+    assert Counter(p for texts in ports.values() for p in texts) == Counter(
         {"0.15": 2, "1": 2, "0.3": 1, "-1": 1, "2.09": 1, "1.092": 1, "0.5": 1}
     )
 
@@ -209,9 +233,13 @@ def test_render_to_file_refuses_unknown_suffix(tmp_path: Path) -> None:
 
 
 def test_jupyter_displays_svg() -> None:
-    bundle = draw_dot(seed_004()["E"])._repr_mimebundle_()
+    g = draw_dot(seed_004()["E"])
+    bundle = g._repr_mimebundle_()
     svg = bundle["image/svg+xml"]
     assert "w_ih" in svg_items(svg, "node")["n2"]
+    # the plain-text form is the DOT text, the same on every run (not `<... at 0x7f...>`)
+    assert bundle["text/plain"] == g.source == to_dot(seed_004()["E"])
+    assert isinstance(g, graphviz.Digraph)
 
 
 # -- roles, legend, options --------------------------------------------------------------------
@@ -251,7 +279,7 @@ def test_legend_lists_the_roles_drawn() -> None:
     legend = svg_items(svg, "node")["legend"]
     assert legend[0] == "legend"
     assert "parameter (trained)" in legend
-    assert "input (labelled leaf, not trained)" in legend  # X and, without params=, w_ho
+    assert "input (not trained)" in legend  # X and, without params=, w_ho
     assert "output (the root)" in legend
     assert "constant (unlabelled leaf, dashed)" in legend
     assert not any(t.startswith("leaf") for t in legend)  # no unclassified leaves with params=
@@ -290,6 +318,7 @@ def test_highlight_marks_every_path_from_the_output_to_the_input() -> None:
     v = seed_004()
     nodes, edges = dot_items(to_dot(v["E"], highlight=v["w_ih"]))
     red_nodes = {k for k, a in nodes.items() if a.get("color") == HIGHLIGHT}
+    red_nodes |= {k for k, a in nodes.items() if f'color="{HIGHLIGHT}"' in a.get("label", "")}
     red_edges = {(t, h) for t, h, a in edges if a.get("color") == HIGHLIGHT}
     # w_ih (n2) -> * -> h (n3) -> * -> out (n5) -> - -> n7 -> **2 -> n8 -> * -> E (n9)
     path = ["n2", "n3", "n5", "n7", "n8", "n9"]
@@ -389,11 +418,9 @@ def test_micrograd_style_node_renders_without_local_derivatives() -> None:
     d = Value(7.0, (c,), "")  # not even an op name
     svg = to_svg(d)
     nodes = svg_items(svg, "node")
-    assert nodes["n2op"] == ["*"]
-    assert nodes["n3op"] == ["?"]
+    assert nodes["n2op"] == ["?", "*", "?"]  # ports: an unknown derivative on each edge
+    assert nodes["n3op"] == ["?", "?"]
     assert nodes["n2"] == ["c", "data 6", "grad 0"]
-    edges = svg_items(svg, "edge")
-    assert edges["n0->n2op"] == edges["n1->n2op"] == edges["n2->n3op"] == ["?"]
     _, dot_edges = dot_items(to_dot(d))
     tips = {a["tooltip"] for _, head, a in dot_edges if head.endswith("op")}
     assert tips == {
@@ -417,7 +444,7 @@ def test_big_unfused_mlp_loss_is_collapsed_within_budget() -> None:
     _, loss = mlp_loss(fused=False)
     order = topo_order(loss)
     assert len(order) > 64_000  # the issue's ~65,000-node graph
-    g = draw_dot(loss, max_nodes=200)
+    g = draw_dot(loss, max_nodes=200, view="values")  # the neuron view is tested below
     values, boxes = _drawn(g.source)
     assert 150 <= len(values) + len(boxes) <= 200
     nodes, _ = dot_items(g.source)
@@ -433,7 +460,7 @@ def test_big_unfused_mlp_loss_is_collapsed_within_budget() -> None:
     assert f"showing {shown:,} of {len(order):,} values" in g.source
     # every * of the graph is drawn or counted in a summary
     stars = sum(1 for v in order if v.op == "*")
-    drawn_stars = sum(1 for k in values if k.endswith("op") and nodes[k]["label"] == "*")
+    drawn_stars = sum(1 for k in values if k.endswith("op") and op_symbol(nodes[k]) == "*")
     counted = sum(
         int(n.replace(",", "")) for n in re.findall(r"\* \u00d7([\d,]+)", " ".join(summaries))
     )
@@ -447,7 +474,7 @@ def test_big_unfused_mlp_loss_is_collapsed_within_budget() -> None:
 
 def test_big_fused_mlp_loss_merges_parallel_edges_from_a_summary() -> None:
     _, loss = mlp_loss(fused=True)
-    source = to_dot(loss, max_nodes=120)
+    source = to_dot(loss, max_nodes=120, view="values")
     values, boxes = _drawn(source)
     assert len(values) + len(boxes) <= 120
     _, edges = dot_items(source)
@@ -494,7 +521,7 @@ def test_neuron_groups_box_each_neuron() -> None:
 def test_highlight_reaches_into_a_summary_box() -> None:
     model, loss = mlp_loss(fused=True, points=20)
     w = model.layers[0].neurons[0].w[0]
-    nodes, edges = dot_items(to_dot(loss, max_nodes=40, highlight=w))
+    nodes, edges = dot_items(to_dot(loss, max_nodes=40, highlight=w, view="values"))
     assert nodes["more0"]["color"] == HIGHLIGHT
     assert any(t == "more0" and a.get("color") == HIGHLIGHT for t, _, a in edges)
 
@@ -576,3 +603,216 @@ def test_docs_picture_is_seed_004_after_backward() -> None:
     titles = set(svg_items(svg, "node")) | set(svg_items(svg, "edge"))
     nodes_now, edges_now = dot_items(to_dot(e, params=weights, legend=True))
     assert titles == set(nodes_now) | {f"{t}->{h}" for t, h, _ in edges_now}
+
+
+# -- a network's picture -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_a_layer_lifts_each_number_once_per_call(fused: bool) -> None:
+    layer = Layer(2, 3, seed=4, fused=fused)
+    outs = layer([0.5, -1.5])
+    assert isinstance(outs, list)
+    y = outs[0] + outs[1] + outs[2]
+    leaves = [v for v in topo_order(y) if v.is_leaf and not v.label]  # parameters are named
+    assert sorted(v.data for v in leaves) == [-1.5, 0.5]  # one leaf per input, not per neuron
+    # ... with micrograd's numbers: the same as each neuron lifting its own leaves
+    alone = [n([0.5, -1.5]) for n in layer.neurons]
+    assert [o.data for o in outs] == [o.data for o in alone]
+    if fused:  # one input given bare: one leaf too
+        single = Layer(1, 3, seed=4)(2.0)
+        assert isinstance(single, list)
+        lifted = {p for o in single for p in o.inputs[0].inputs if not p.label}
+        assert [v.data for v in lifted] == [2.0]
+
+
+def test_each_local_derivative_sits_on_its_own_edge() -> None:
+    """Two edges into one op (x*y, x*x, x - y): each lands on its own port, whose cell holds
+    that edge's local derivative, so no label can be read as the other edge's."""
+    x, y = Value(2.0, label="x"), Value(-3.0, label="y")
+    z = x * y + x * x - y
+    z.backward()
+    order = topo_order(z)
+    nodes, edges = dot_items(to_dot(z))
+    into: dict[str, list[tuple[str, dict[str, str]]]] = {}
+    for tail, head, attrs in edges:
+        if head.endswith("op"):
+            into.setdefault(head, []).append((tail, attrs))
+    for i, v in enumerate(order):
+        if not v.inputs:
+            continue
+        landed = into[f"n{i}op"]
+        assert [a["port"] for _, a in landed] == [f"i{k}" for k in range(len(v.inputs))]
+        cells = PORT.findall(nodes[f"n{i}op"]["label"])
+        assert len(cells) == len(v.inputs)  # one cell per edge, not one label for two
+        for (tail, attrs), p, local in zip(landed, v.inputs, v.local_grads, strict=True):
+            assert tail == f"n{order.index(p)}"
+            assert attrs["label"] == fmt(local)
+    square = next(i for i, v in enumerate(order) if v.inputs == (x, x))
+    assert [a["label"] for _, a in into[f"n{square}op"]] == ["2", "2"]  # d(x*x)/dx, twice
+
+
+def small_net() -> tuple[MLP, Value]:
+    net = MLP(2, [3, 1], seed=5)
+    pred = net([0.5, -1.2])
+    assert isinstance(pred, Value)
+    loss = (pred - 1.0) ** 2
+    loss.backward()
+    return net, loss
+
+
+def roles(source: str) -> dict[str, str]:
+    """{label or id: role} of the Value boxes of a DOT text."""
+    nodes, _ = dot_items(source)
+    found = {}
+    for key, a in nodes.items():
+        if re.fullmatch(r"n\d+", key):
+            first = a["label"].strip("{ ").split(" | ")[0]
+            found[first if not first.startswith(("data", "grad")) else key] = a["tooltip"]
+    return found
+
+
+def test_a_models_parameters_are_named_and_recognised_without_params() -> None:
+    net, loss = small_net()
+    found = roles(to_dot(loss, view="values"))
+    names = [name for name, _ in net.named_parameters()]
+    assert {n: found[n] for n in names} == dict.fromkeys(names, "parameter")  # not constants
+    assert "layers.0.neurons.2.w.1" in found
+    kinds = Counter(r for n, r in found.items() if n not in names)
+    # 0.5 and -1.2 once each (a Layer lifts each number once per call), the target 1.0,
+    # 3 affine + 3 relu, the output's affine, the loss's `-`; `**2` is the output
+    assert kinds == Counter({"input": 2, "constant": 1, "intermediate": 8, "output": 1})
+
+
+def test_model_tells_renamed_parameters_and_inputs() -> None:
+    net, loss = small_net()
+    w = net.layers[0].neurons[0].w[0]
+    w.label = "my weight"  # a user's label: no longer a parameter's name
+    found = roles(to_dot(loss, view="values"))
+    assert found["my weight"] == "leaf"
+    told = roles(to_dot(loss, view="values", model=net))
+    assert told["my weight"] == "parameter"
+    assert Counter(told.values())["parameter"] == len(net.parameters()) == 13
+
+
+def one_sample_loss(*, fused: bool = True) -> tuple[MLP, Value]:
+    """The issue's picture: MLP(2, [16, 16, 1]) on one sample, squared error."""
+    net = MLP(2, [16, 16, 1], seed=0, fused=fused)
+    pred = net([0.5, -1.2])
+    assert isinstance(pred, Value)
+    loss = (pred - 1.0) ** 2
+    loss.backward()
+    return net, loss
+
+
+def neuron_boxes(source: str) -> dict[str, dict[str, str]]:
+    """{neuron name: attrs, with "id"} of the neuron boxes of a DOT text (3-row HTML tables)."""
+    nodes, _ = dot_items(source)
+    found = {}
+    for key, a in nodes.items():
+        m = re.match(r"<<table [^>]*><tr><td[^>]*>([^<]+)</td>", a.get("label", ""))
+        if m and a["label"].count("<tr>") == 3:
+            found[html.unescape(m.group(1))] = {**a, "id": key}
+    return found
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_a_big_network_is_drawn_one_box_per_neuron(fused: bool) -> None:
+    net, loss = one_sample_loss(fused=fused)
+    source = to_dot(loss)
+    boxes = neuron_boxes(source)
+    assert len(boxes) == 16 + 16 + 1
+    first = net.layers[0].neurons[3]
+    assert first.b is not None
+    box = boxes["layers.0.neurons.3"]
+    assert "relu(b + w·x)" in box["label"]
+    assert "b + w·x<" in boxes["layers.2.neurons.0"]["label"]  # the linear output
+    out = loss.inputs[0].inputs[0]  # (pred - 1) ** 2: pred is the output neuron's sum
+    assert f"data {fmt(out.data)}" in boxes["layers.2.neurons.0"]["label"]
+    # its weights on demand: the tooltip lists each parameter's data and grad
+    tip = box["tooltip"].split("\\n")
+    assert tip[0] == "layers.0.neurons.3 = relu(b + w·x), 1 call"
+    assert tip[1:] == [
+        f"{n} = {p.data:.4g}   grad {p.grad:.4g}"
+        for n, p in (("w.0", first.w[0]), ("w.1", first.w[1]), ("b", first.b))
+    ]
+    _, edges = dot_items(source)
+    ids = {b["id"] for b in boxes.values()}
+    between = {(t, h) for t, h, a in edges if t in ids and h in ids and "style" not in a}
+    assert len(between) == 16 * 16 + 16  # layer to layer: every neuron feeds every next one
+    inputs = [k for k, r in roles(source).items() if r == "input"]
+    assert len(inputs) == 2  # one box per input, read by all 16 first-layer neurons
+    assert sum(1 for t, h, _ in edges if t in inputs and h in ids) == 2 * 16
+    assert "layers.0.neurons.3.w.0" not in source  # weights drawn only on demand
+    assert to_dot(loss) == to_dot(one_sample_loss(fused=fused)[1])  # stable text
+
+
+def test_small_graphs_stay_value_by_value_and_views_can_be_chosen() -> None:
+    _, loss = small_net()  # 13 parameters: fits in max_nodes
+    assert neuron_boxes(to_dot(loss)) == {}
+    boxes = neuron_boxes(to_dot(loss, view="neurons"))
+    assert sorted(boxes) == [
+        "layers.0.neurons.0",
+        "layers.0.neurons.1",
+        "layers.0.neurons.2",
+        "layers.1.neurons.0",
+    ]
+    _, big = one_sample_loss()
+    every = to_dot(big, view="values", max_nodes=10_000)
+    assert neuron_boxes(every) == {} and "layers.1.neurons.15.w.15" in every
+    with pytest.raises(ValueError, match="view must be"):
+        draw_dot(loss, view="boxes")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="found no neuron"):
+        draw_dot(seed_004()["E"], view="neurons")
+
+
+def test_expand_draws_the_named_neurons_weights() -> None:
+    _, loss = one_sample_loss()
+    source = to_dot(loss, expand=["layers.1.neurons.3"])
+    boxes = neuron_boxes(source)
+    assert len(boxes) == 32 and "layers.1.neurons.3" not in boxes
+    found = roles(source)
+    weights = [f"layers.1.neurons.3.w.{k}" for k in range(16)] + ["layers.1.neurons.3.b"]
+    assert {w: found[w] for w in weights} == dict.fromkeys(weights, "parameter")
+    with pytest.raises(
+        ValueError, match=r"expand names no neuron.*'layers\.9'.*layers\.0\.neurons\.0"
+    ):
+        draw_dot(loss, expand=["layers.9"])
+
+
+def test_the_models_own_activation_is_the_neurons() -> None:
+    net = MLP(2, [2, 1], seed=1)
+    y = net([1.0, 2.0])
+    assert isinstance(y, Value)
+    z = y.tanh()  # the user's tanh after the linear output neuron
+    z.backward()
+    guessed = neuron_boxes(to_dot(z, view="neurons"))
+    assert "tanh(b + w·x)" in guessed["layers.1.neurons.0"]["label"]  # any activation fits
+    told = neuron_boxes(to_dot(z, view="neurons", model=net))
+    assert "tanh" not in told["layers.1.neurons.0"]["label"]  # the model says: linear
+    assert ">tanh<" in to_dot(z, view="neurons", model=net)  # the tanh is drawn as an op
+
+
+def test_a_neuron_called_on_a_batch_lists_each_call_on_hover() -> None:
+    net = MLP(2, [3, 1], seed=2)
+    loss = Value(0.0)
+    for x in ([0.5, 1.0], [1.5, -1.0], [0.0, 2.0]):
+        pred = net(x)
+        assert isinstance(pred, Value)
+        loss = loss + (pred - 1.0) ** 2
+    loss.backward()
+    box = neuron_boxes(to_dot(loss, view="neurons"))["layers.0.neurons.1"]
+    assert "3 calls: hover for each" in box["label"]
+    assert box["tooltip"].split("\\n")[-3].startswith("call 1: data ")
+
+
+def test_the_issues_network_fits_3000_px_with_legible_text(tmp_path: Path) -> None:
+    _, loss = one_sample_loss()
+    path = render_to_file(loss, tmp_path / "mlp.png")
+    width, height = struct.unpack(">II", path.read_bytes()[16:24])  # the PNG's IHDR
+    assert max(width, height) <= 3000, (width, height)  # value by value: 3477 x 16133
+    source = to_dot(loss)
+    # not shrunk to fit (no size=): text at its font size, 11 pt (~15 px), 9 at the least
+    assert not re.search(r"[\s\[]size=", source)
+    sizes = [float(s) for s in re.findall(r'(?:fontsize=|point-size=")"?([\d.]+)', source)]
+    assert min(sizes) >= 9

@@ -110,7 +110,8 @@ def play(root: Value, *, interval: float = 0.7, digits: int = 4, **draw_kwargs: 
     try:  # the picture shows the final state: the grads the steps end with
         for v, g in zip(order, steps.grads, strict=True):
             v.grad = g
-        svg = to_svg(root, digits=digits, **draw_kwargs)
+        # a box per Value, whatever the size: each step highlights one (not a neuron view)
+        svg = to_svg(root, digits=digits, **{"view": "values", **draw_kwargs})
     finally:
         for v, g in zip(order, saved, strict=True):
             v.grad = g

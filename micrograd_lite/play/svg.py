@@ -30,7 +30,7 @@ SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
 _NODE = re.compile(r"n(\d+)")
 _OP = re.compile(r"n(\d+)op")
-_EDGE = re.compile(r"n\d+->n(\d+)op")
+_EDGE = re.compile(r"n\d+->n(\d+)op(?::\w+)*")  # ports: n0->n2op:i0:w
 
 
 def mark_up(svg: str, prefix: str) -> str:

@@ -15,7 +15,7 @@ from micrograd_lite.errors import GraphError
 from micrograd_lite.ops import ADD, MUL
 from micrograd_lite.value import Value
 
-Kind = Literal["output", "parameter", "input", "constant", "leaf", "intermediate"]
+Kind = Literal["output", "parameter", "input", "constant", "leaf", "intermediate", "neuron"]
 
 
 @dataclass

@@ -1,9 +1,11 @@
 """Build the picture of a computation graph as DOT text: pure, no `dot` binary needed.
 
-`draw_dot` decides each Value's role (output, parameter, input, constant, leaf, intermediate),
-asks `collapse.plan_cut` what fits the node budget, turns the kept Values into `boxes.Box`es and
-writes them as a `graphviz.Digraph`: record boxes `label | data | grad`, an ellipse per op, the
-local derivative on every edge into an op, summary boxes for what was left out, and a legend.
+`draw_dot` decides each Value's role (output, parameter, input, constant, leaf, intermediate)
+and whether neurons are drawn one box each (`neurons.find_neurons`), asks `collapse.plan_cut`
+what fits the node budget, turns the kept Values into `boxes.Box`es and has `emit` write them
+as a `graphviz.Digraph`: record boxes `label | data | grad`, a small table per op whose cells
+are the ports its edges land on, each holding that edge's local derivative, neuron and
+summary boxes for what is not drawn Value by Value, and a legend.
 Node ids are topological indices, so the same graph gives the same text.
 
     >>> from micrograd_lite import Value
@@ -14,18 +16,17 @@ Node ids are topological indices, so the same graph gives the same text.
     n0 [label="{ a | data 2 | grad -3 }" ... tooltip=leaf]
     n1 [label="{ b | data -3 | grad 2 }" ... tooltip=leaf]
     n2 [label="{ c | data -6 | grad 1 }" ... tooltip=output]
-    n2op [label="*" ...]
-    n0 -> n2op [label=-3 tooltip="d(a*b)/da = b  (here -3)"]
-    n1 -> n2op [label=2 tooltip="d(a*b)/db = a  (here 2)"]
+    n2op [label=<<table ...><td port="i0" ...>-3</font>...*...<td port="i1" ...>2</font>...]
+    n0 -> n2op:i0:w [tooltip="d(a*b)/da = b  (here -3)"]
+    n1 -> n2op:i1:w [tooltip="d(a*b)/db = a  (here 2)"]
     n2op -> n2
     }
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import graphviz
 
@@ -36,47 +37,30 @@ from micrograd_lite.render.boxes import (
     cost,
     edge_text,
     expand_affine,
-    fmt,
     local_grads,
     reaches,
 )
-from micrograd_lite.render.collapse import Cut, bundle_sources, merge_edges, plan_cut
+from micrograd_lite.render.collapse import Cut, Edge, plan_cut
+from micrograd_lite.render.emit import EDGE_LEGEND, HIGHLIGHT, LEGEND, NODE_STYLE, emit
+from micrograd_lite.render.neurons import NeuronCard, find_neurons
+from micrograd_lite.state import ParameterName, Stateful, names
 from micrograd_lite.value import Value
 
-# Fill colours tell the roles apart at a glance; dashed borders mark what is not a variable.
-NODE_STYLE: dict[Kind, dict[str, str]] = {
-    "output": {"style": "filled,bold", "fillcolor": "#f4a6a6", "penwidth": "2"},
-    "parameter": {"style": "filled", "fillcolor": "#b7e4c7"},
-    "input": {"style": "filled", "fillcolor": "#bcd7f5"},
-    "constant": {"style": "filled,dashed", "fillcolor": "#eeeeee"},
-    "leaf": {"style": "filled", "fillcolor": "#ffe8a3"},
-    "intermediate": {"style": "filled", "fillcolor": "#ffffff"},
-}
-LEGEND: dict[Kind, str] = {
-    "output": "output (the root)",
-    "parameter": "parameter (trained)",
-    "input": "input (labelled leaf, not trained)",
-    "constant": "constant (unlabelled leaf, dashed)",
-    "leaf": "leaf (pass params= to tell parameters from inputs)",
-    "intermediate": "intermediate result",
-}
-EDGE_LEGEND = (
-    "number on an edge into an op: d(result)/d(operand), the local derivative",
-    "grad of a value = sum over its out-edges of (number on edge) x (grad of the result)",
-)
-HIGHLIGHT = "#d62828"
+__all__ = [
+    "EDGE_LEGEND",
+    "HIGHLIGHT",
+    "LEGEND",
+    "NODE_STYLE",
+    "HasParameters",
+    "draw_dot",
+    "to_dot",
+]
+
+View = Literal["auto", "values", "neurons"]
 
 
 class HasParameters(Protocol):
     def parameters(self) -> list[Value]: ...
-
-
-def _field(text: str) -> str:
-    """Text safe inside a record field: `{ } | < >` and quotes would otherwise be syntax."""
-    text = text.replace("\\", "\\\\")
-    for ch in '{}|<>"':
-        text = text.replace(ch, "\\" + ch)
-    return text
 
 
 def draw_dot(
@@ -88,6 +72,9 @@ def draw_dot(
     highlight: Value | None = None,
     max_nodes: int = 200,
     expand_fused: bool = False,
+    model: HasParameters | None = None,
+    view: View = "auto",
+    expand: Iterable[str] = (),
     params: HasParameters | Iterable[Value] | None = None,
     inputs: Iterable[Value] | None = None,
     groups: Mapping[Value, str] | None = None,
@@ -95,16 +82,23 @@ def draw_dot(
 ) -> graphviz.Digraph:
     """The graph of everything `root` depends on, as a `graphviz.Digraph` (micrograd's name).
 
-    Roles: `root` is the output; Values in `params` (a list or a Module) are parameters, those in
-    `inputs` inputs. Without them, labelled leaves are inputs when `params` is given and "leaves"
-    otherwise; unlabelled leaves (the 2 in `x * 2`) are constants.
-    `show_local_grads` puts d(out)/d(input) on each edge into an op; `highlight` (a Value)
-    emphasises every path from the root down to it; `legend` adds a key to the colours.
-    `expand_fused` draws each fused `affine` neuron as micrograd's chain of `*` and `+` nodes
-    (partial sums from the bias, each with the affine node's grad). `max_nodes` bounds the DOT
-    nodes drawn: beyond it, the Values furthest from the root become summary boxes; `groups`
-    (e.g. `neuron_groups(model.layers, order)`) draws each named group of Values as one box.
-    Figures show `digits` significant digits. Raises ValueError for a bad option.
+    Roles: `root` is the output. Parameters are the leaves a Module named (its parameters are
+    labelled `layers.0.neurons.3.w.1`, ... when it is built), or exactly those of `model` (a
+    Module) or `params` (a list or a Module) when given; Values in `inputs` are inputs, and so
+    are the leaves a neuron reads. Other labelled leaves are inputs when `model` or `params` is
+    given and "leaves" otherwise; unlabelled leaves (the 2 in `x * 2`) are constants.
+    `show_local_grads` writes d(out)/d(input) where each edge enters its op (one cell per
+    edge); `highlight` (a Value) emphasises every path from the root down to it; `legend` adds
+    a key to the colours. `expand_fused` draws each fused `affine` neuron as micrograd's chain
+    of `*` and `+` nodes (partial sums from the bias, each with the affine node's grad).
+
+    `view="neurons"` draws each neuron as one box (name, formula, result; its weights on
+    hover), except those named in `expand` (`"layers.0.neurons.3"`); `"values"` draws every
+    Value; `"auto"` (the default) draws neurons when every Value would not fit in `max_nodes`
+    DOT nodes. Beyond `max_nodes`, the Values furthest from the root become summary boxes;
+    `groups` (e.g. `neuron_groups(model.layers, order)`) draws each named group of Values as
+    one box instead of the neurons. Figures show `digits` significant digits.
+    Raises ValueError for a bad option.
     """
     if max_nodes < 2:
         raise ValueError(f"draw_dot: max_nodes must be at least 2, got {max_nodes}")
@@ -114,21 +108,19 @@ def draw_dot(
         raise ValueError(f"draw_dot: highlight={highlight!r} is not in the graph of {root!r}")
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"draw_dot: rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
-    if params is None or isinstance(params, Iterable):
-        param_set = set(params or ())
-    else:
-        param_set = set(params.parameters())
-    input_set = set(inputs or ())
+    if view not in ("auto", "values", "neurons"):
+        raise ValueError(f"draw_dot: view must be 'auto', 'values' or 'neurons', got {view!r}")
+    told = model is not None or params is not None
+    module = model if isinstance(model, Stateful) else None
+    cards = find_neurons(order, module)
+    param_set = _parameters(order, model, params)
+    input_set = set(inputs or ()) | _neuron_inputs(cards, param_set)
+    labels = names(module) if module is not None else {}
     costs = [cost(v, expand_fused) for v in order]
-    group_ix = {index[v]: name for v, name in (groups or {}).items() if v in index}
+    neuron_groups = _neuron_view(cards, view, set(expand), groups, sum(costs) > max_nodes)
+    group_ix = {index[v]: name for v, name in (neuron_groups or groups or {}).items() if v in index}
     parents = [tuple(index[p] for p in v.inputs) for v in order]
-    cut = plan_cut(
-        parents,
-        [v.op for v in order],
-        costs,
-        budget=max_nodes,
-        groups=group_ix,
-    )
+    cut = plan_cut(parents, [v.op for v in order], costs, budget=max_nodes, groups=group_ix)
     hot = reaches(order, index, highlight)
 
     def kind(v: Value) -> Kind:
@@ -142,92 +134,123 @@ def draw_dot(
             return "intermediate"
         if not v.label:
             return "constant"
-        return "input" if params is not None else "leaf"
+        return "input" if told else "leaf"
 
     boxes: list[Box] = []
     for i, v in enumerate(order):
         if i not in cut.kept:
             continue
-        ins = []
-        for k, p in enumerate(v.inputs):
-            j = index[p]
-            src = f"n{j}" if j in cut.kept else cut.bundles[cut.bundle_of[j]].key
-            ins.append((src, p, k, j in hot))
+        ins = [(_source(index[p], cut), p, k, index[p] in hot) for k, p in enumerate(v.inputs)]
         if v.op == "affine" and expand_fused:
             boxes.extend(expand_affine(v, i, ins, kind(v), i in hot, digits))
             continue
         op = (v.op or "?") if v.inputs else ""  # a micrograd-style node may have no op name
-        box = Box(f"n{i}", v.label, v.data, v.grad, kind(v), op, hot=i in hot)
+        label = v.label or labels.get(v, "")
+        box = Box(f"n{i}", label, v.data, v.grad, kind(v), op, hot=i in hot)
         locals_ = local_grads(v)
         for (src, _p, k, is_hot), local in zip(ins, locals_ or [None] * len(ins), strict=True):
             text, tip = edge_text(v, k, local, digits)
             box.ins.append((src, text, tip, is_hot))
         boxes.append(box)
-    return _emit(boxes, cut, parents, hot, rankdir, show_local_grads, legend, digits, max_nodes)
+    shown = {c.name: c for c in cards.values()} if neuron_groups else {}
+    return emit(
+        boxes,
+        cut,
+        parents,
+        hot,
+        rankdir=rankdir,
+        show_local_grads=show_local_grads,
+        legend=legend,
+        digits=digits,
+        budget=max_nodes,
+        cards=shown,
+        neuron_ins=_neuron_ins(cut, order, index, hot, digits) if shown else {},
+    )
 
 
-def _emit(
-    boxes: list[Box],
-    cut: Cut,
-    parents: list[tuple[int, ...]],
-    hot: set[int],
-    rankdir: str,
-    show_local_grads: bool,
-    legend: bool,
-    digits: int,
-    budget: int,
-) -> graphviz.Digraph:
-    g = graphviz.Digraph(format="svg", graph_attr={"rankdir": rankdir})
-    bundle_keys = {b.key for b in cut.bundles}
-    g.attr("node", fontname="Helvetica", fontsize="11")
-    g.attr("edge", fontname="Helvetica", fontsize="9")
-    red = {"color": HIGHLIGHT, "penwidth": "2.5"}
-    for box in boxes:
-        fields = [_field(box.label)] if box.label else []
-        fields += [f"data {fmt(box.data, digits)}", f"grad {fmt(box.grad, digits)}"]
-        attrs = {**NODE_STYLE[box.kind], **(red if box.hot else {})}
-        record = " | ".join(fields)
-        if rankdir in ("LR", "RL"):  # braces turn the fields across the rank direction
-            record = "{ " + record + " }"
-        g.node(box.key, record, shape="record", tooltip=box.kind, **attrs)
-        if box.op:
-            op_attrs = red if box.hot else {}
-            g.node(box.key + "op", graphviz.escape(box.op), shape="ellipse", fontsize="10",
-                   margin="0.02", height="0.3", **op_attrs)  # fmt: skip
-            for src, text, tip, is_hot in merge_edges(box.ins, bundle_keys):
-                label = text if show_local_grads else None
-                g.edge(src, box.key + "op", label, tooltip=tip, **(red if is_hot else {}))
-            g.edge(box.key + "op", box.key, **op_attrs)
-    for k, b in enumerate(cut.bundles):
-        b_hot = any(i in hot for i in b.members)
-        style = {"style": "filled,dashed", "fillcolor": "#f5f5f5"} if not b.name else {}
-        label = "\\n".join(graphviz.escape(line) for line in b.describe(budget))
-        g.node(b.key, label, shape="note", **style, **(red if b_hot else {}))
-        for src in bundle_sources(cut, k, parents):
-            g.edge(src, b.key, style="dotted", arrowhead="open")
-    if cut.bundles and cut.summarised:
-        shown = len(cut.kept) + sum(b.count for b in cut.bundles if b.name)
-        g.attr(label=f"showing {shown:,} of {cut.total:,} values; {cut.summarised:,} are "
-               f"summarised in dashed boxes (raise max_nodes={budget} to see more)",
-               labelloc="b", fontname="Helvetica", fontsize="10")  # fmt: skip
-    if legend:
-        _legend(g, {box.kind for box in boxes})
-    return g
+def _parameters(
+    order: list[Value], model: HasParameters | None, params: HasParameters | Iterable[Value] | None
+) -> set[Value]:
+    """`model`'s and `params`' parameters when given, else the leaves a Module has named."""
+    if model is None and params is None:
+        return {v for v in order if not v.inputs and type(v.label) is ParameterName}
+    found = set(model.parameters()) if model is not None else set()
+    if isinstance(params, Iterable):
+        found.update(params)
+    elif params is not None:
+        found.update(params.parameters())
+    return found
 
 
-def _legend(g: graphviz.Digraph, kinds: set[Kind]) -> None:
-    """One table node: a swatch per role drawn, and how to read the edges (HTML-like label)."""
-    rows = ['<tr><td></td><td align="left"><b>legend</b></td></tr>']
-    for kind in (k for k in NODE_STYLE if k in kinds):
-        colour = NODE_STYLE[kind]["fillcolor"]
-        rows.append(
-            f'<tr><td bgcolor="{colour}" border="1" width="24"> </td>'
-            f'<td align="left">{html.escape(LEGEND[kind])}</td></tr>'
+def _neuron_inputs(cards: Mapping[Value, NeuronCard], params: set[Value]) -> set[Value]:
+    """The leaves a neuron reads as its x (not its weights): a network's inputs."""
+    found: set[Value] = set()
+    for v in cards:
+        ins = v.inputs
+        xs = ins[len(ins) // 2 : 2 * (len(ins) // 2)] if v.op == "affine" else ins[1:]
+        if v.op in ("affine", "*"):
+            found.update(x for x in xs if not x.inputs and x not in params)
+    return found
+
+
+def _neuron_view(
+    cards: Mapping[Value, NeuronCard],
+    view: View,
+    expand: set[str],
+    groups: Mapping[Value, str] | None,
+    too_big: bool,
+) -> dict[Value, str] | None:
+    """The groups of the neuron view (each neuron's Values, but those in `expand`), or None
+    when every Value is drawn."""
+    known = {c.name for c in cards.values()}
+    if not expand <= known:
+        listed = ", ".join(sorted(known)[:4]) + (", ..." if len(known) > 4 else "")
+        raise ValueError(
+            f"draw_dot: expand names no neuron of this graph: {sorted(expand - known)}; "
+            f"its neurons are {listed or 'none'}"
         )
-    for line in EDGE_LEGEND:
-        rows.append(f'<tr><td></td><td align="left">{html.escape(line)}</td></tr>')
-    table = '<table border="0" cellborder="0" cellspacing="3">' + "".join(rows) + "</table>"
-    g.node("legend", f"<{table}>", shape="plaintext", fontsize="10")
+    if view == "neurons" and groups is not None:
+        raise ValueError("draw_dot: give groups= or view='neurons', not both")
+    if view == "neurons" and not cards:
+        raise ValueError(
+            "draw_dot: view='neurons' found no neuron: their parameters are named by a Module "
+            "(Neuron, Layer, MLP) when it is built; pass model= if you renamed them"
+        )
+    wanted = view == "neurons" or (view == "auto" and groups is None and too_big)
+    if not wanted or not cards:
+        return None
+    return {v: c.name for v, c in cards.items() if c.name not in expand}
+
+
+def _source(j: int, cut: Cut) -> str:
+    """The DOT id that stands for Value j: its own box, or the box that holds it."""
+    return f"n{j}" if j in cut.kept else cut.bundles[cut.bundle_of[j]].key
+
+
+def _neuron_ins(
+    cut: Cut, order: list[Value], index: dict[Value, int], hot: set[int], digits: int
+) -> dict[str, list[Edge]]:
+    """The edges into each neuron box: one per source, its rules (the weights) as tooltip."""
+    found: dict[str, list[Edge]] = {}
+    for pos, b in enumerate(cut.bundles):
+        tips: dict[str, list[str]] = {}
+        heat: dict[str, bool] = {}
+        for i in b.members:
+            v = order[i]
+            locals_ = local_grads(v) or [None] * len(v.inputs)
+            for k, (p, local) in enumerate(zip(v.inputs, locals_, strict=True)):
+                j = index[p]
+                if cut.bundle_of.get(j) == pos:
+                    continue  # inside the box: its weights, its sum
+                src = _source(j, cut)
+                tips.setdefault(src, []).append(edge_text(v, k, local, digits)[1])
+                heat[src] = heat.get(src, False) or (j in hot and i in hot)
+        found[b.key] = [
+            (src, "", "\\n".join(t[:6] + ([f"... {len(t) - 6} more"] if len(t) > 6 else [])),
+             heat[src])
+            for src, t in tips.items()
+        ]  # fmt: skip
+    return found
 
 
 def to_dot(root: Value, **draw_kwargs: Any) -> str:
