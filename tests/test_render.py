@@ -600,7 +600,7 @@ def test_docs_picture_is_seed_004_after_backward() -> None:
     # the committed file is what docs/make_graph.py draws today (DOT compared: layout varies by
     # Graphviz version, the graph must not)
     e, weights = _load("docs/make_graph.py").build()
-    # an edge's title names the port it lands on (`n2->n3op:w`, `...:i0:w`: Graphviz versions differ)
+    # an edge's title names the port it lands on (`n2->n3op:w`; the syntax varies by version)
     edges = {re.sub(r"(:\w+)+$", "", title) for title in svg_items(svg, "edge")}
     titles = set(svg_items(svg, "node")) | edges
     nodes_now, edges_now = dot_items(to_dot(e, params=weights, legend=True))
