@@ -114,8 +114,7 @@ def describe_run(gc_mode: str) -> str:
     torch = "torch imported" if "torch" in sys.modules else "torch not imported"
     return (
         f"python {sys.version.split()[0]}; micrograd_lite from {micrograd_lite.__file__}\n"
-        f"gc mode '{gc_mode}'; {torch}; {len(gc.get_objects())} tracked objects; "
-        f"load average {load} ({os.cpu_count()} cores)"
+        f"gc mode '{gc_mode}'; {torch}; load average {load} ({os.cpu_count()} cores)"
     )
 
 
@@ -124,6 +123,7 @@ class Timings:
     """Per-step seconds per implementation (one entry per round) and what the steps paid."""
 
     gc_mode: str
+    heap_objects: int = 0  # tracked objects after the one collection before timing
     times: dict[str, list[float]] = field(default_factory=dict)
     steps: dict[str, int] = field(default_factory=dict)
     full_collections: dict[str, int] = field(default_factory=dict)
@@ -157,6 +157,7 @@ def time_round_robin(
         out.steps[name] = 0
         out.full_collections[name] = 0
     with collector(gc_mode), FullCollections() as full:
+        out.heap_objects = len(gc.get_objects()) + gc.get_freeze_count()
         reps = {}
         for name, fn in impls:  # calibration: also a first, untimed step
             t0 = time.perf_counter()
@@ -195,7 +196,7 @@ def print_ratios(timings: Timings, columns: Sequence[str], unit: str = "ms") -> 
     scale = {"ms": 1e3, "us": 1e6, "s": 1.0}[unit]
     times = timings.times
     cols = [c for c in columns if c in times]
-    print(f"gc mode '{timings.gc_mode}':")
+    print(f"gc mode '{timings.gc_mode}'; heap at start: {timings.heap_objects} tracked objects")
     print(
         f"{'':<18}{'median ' + unit:>12}{'full gc/step':>14}"
         + "".join(f"{'vs ' + c:>18}" for c in cols)
