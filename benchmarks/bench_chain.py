@@ -10,18 +10,31 @@ micrograd 0.1.0's recursive topological sort raises RecursionError past ~1,000 n
 only forward time and memory are measured on long chains; both engines then run forward and
 backward on many 400-step chains, a depth micrograd survives.
 
-Usage: python benchmarks/bench_chain.py [--tiny] [--sizes 1000000,10000000] [--gc plain|off]
+The collections here are part of what is measured, not a reset between timed steps: each
+chain is one long continuous build (10^6 steps make millions of tracked objects, so it pays
+its full collections as users do), and the collect before it only gives every chain the same
+starting heap; the collect after it counts the cycles left (the "cycles" column) and the one
+before tracemalloc sets the memory baseline. Neither is inside a timed region.
+Torch is imported (the heap the team's yardstick measures in) unless --no-torch.
+
+Usage: python benchmarks/bench_chain.py [--tiny] [--sizes 1000000,10000000]
+       [--gc plain|off|freeze] [--no-torch]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import time
 import tracemalloc
 from collections.abc import Callable
 from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _common import GC_HELP, GC_MODES, collector, describe_run, import_torch
 
 
 def build_mul_const(Value: Any, n: int) -> tuple[Any, Any]:
@@ -62,7 +75,7 @@ def bytes_per_op(
 
 def run(Value: Any, name: str, n: int, *, backward: bool) -> dict[str, float]:
     build, ops = CHAINS[name]
-    gc.collect()
+    gc.collect()  # the same starting heap for every chain; untimed, before the whole build
     t0 = time.perf_counter()
     x, y = build(Value, n)
     t1 = time.perf_counter()
@@ -87,19 +100,25 @@ def short_chains(engines: list[tuple[str, Any]], steps: int, reps: int) -> None:
     """Forward + backward of many chains short enough for micrograd's recursive sort."""
     print(f"{reps} chains of {steps} steps each (micrograd's recursion survives this depth):")
     for name, (build, ops) in CHAINS.items():
+        per_op = {}
         for engine, Value in engines:
             x, y = build(Value, steps)  # warm-up
             y.backward()
+            # before this engine's whole measurement, untimed: the timed loop then runs
+            # continuously and pays every collection its own chains (and cycles) cause
             gc.collect()
             t0 = time.perf_counter()
             for _ in range(reps):
                 x, y = build(Value, steps)
                 y.backward()
             dt = time.perf_counter() - t0
+            per_op[engine] = dt / (reps * steps * ops)
             print(
-                f"  {engine:<11}{name:<11}{dt / (reps * steps * ops) * 1e9:8.0f} ns/op "
+                f"  {engine:<11}{name:<11}{per_op[engine] * 1e9:8.0f} ns/op "
                 f"forward + backward  d y/d x = {x.grad:.6g}"
             )
+        if "micrograd" in per_op:
+            print(f"  {name}: lite {per_op['micrograd'] / per_op['lite']:.1f}x micrograd")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,8 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         default=1_000_000,
         help="largest chain built with micrograd (its nodes are ~10x bigger)",
     )
-    ap.add_argument("--gc", choices=("plain", "off"), default="plain")
+    ap.add_argument("--gc", choices=GC_MODES, default="plain", help=GC_HELP)
+    ap.add_argument("--no-torch", action="store_true", help="keep torch out of the process")
     args = ap.parse_args(argv)
+    import_torch(not args.no_torch)
     sizes = [10_000] if args.tiny else [int(s) for s in args.sizes.split(",")]
 
     from micrograd_lite import Value as Lite
@@ -123,9 +144,14 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         Micro = None
         print("micrograd not importable: its rows are skipped")
-    if args.gc == "off":
-        gc.disable()
-    print(f"python {sys.version.split()[0]}, gc mode '{args.gc}'")
+    print(describe_run(args.gc))
+    with collector(args.gc):
+        measure(args, sizes, Lite, Micro)
+    print(f"gc mode '{args.gc}'; load average now {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+def measure(args: argparse.Namespace, sizes: list[int], Lite: Any, Micro: Any) -> None:
     engines: list[tuple[str, Any]] = [("lite", Lite)]
     if Micro is not None:
         engines.append(("micrograd", Micro))
@@ -145,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, (build, ops) in CHAINS.items():
                 # micrograd's recursive sort dies past ~1000 levels: forward only beyond 500
                 rows.append((engine, Value, n, name, build, ops, engine == "lite" or n <= 500))
+    forward: dict[tuple[str, str, int], float] = {}
     # lite's rows, then micrograd's: lite never runs after micrograd's cycles are freed
     for engine, Value, n, name, build, ops, do_backward in rows:
         r = run(Value, name, n, backward=do_backward)
@@ -157,8 +184,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{total:9.2f}{total / r['ops'] * 1e9:8.0f}{mem:7.0f}{int(r['cycles']):>9}"
             f"  {r['grad']:.6g}"
         )
-    gc.enable()
-    return 0
+        forward[engine, name, n] = r["forward"]
+    for (engine, name, n), t in forward.items():
+        if engine == "micrograd" and ("lite", name, n) in forward:
+            ratio = t / forward["lite", name, n]
+            print(f"forward, {name}, {n} steps: lite {ratio:.1f}x micrograd")
 
 
 if __name__ == "__main__":

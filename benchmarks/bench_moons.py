@@ -10,7 +10,11 @@ one step = forward + zero_grad + backward + SGD update (lr 0, so every step does
     peers          micrograd 0.1.0, torch scalar and batched, hand-written floats, numpy
 
 Gradients of every implementation are checked against hand-floats (<= 1e-9) before timing.
-Usage: python benchmarks/bench_moons.py [--tiny] [--rounds 5] [--gc plain|off] [--only a,b]
+Timed as users run it: continuous steps with the collector on (`--gc plain`), torch imported
+(as in the team's yardstick) unless `--no-torch`; `--gc off` gives the arithmetic alone and
+`--gc freeze` what `gc.freeze()` after imports buys. Every table is titled with its gc mode.
+Usage: python benchmarks/bench_moons.py [--tiny] [--rounds 5] [--gc plain|off|freeze]
+       [--only a,b] [--no-torch]
 """
 
 from __future__ import annotations
@@ -24,7 +28,15 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _common import load_anchor, print_ratios, time_round_robin
+from _common import (
+    GC_HELP,
+    GC_MODES,
+    describe_run,
+    import_torch,
+    load_anchor,
+    print_ratios,
+    time_round_robin,
+)
 
 import micrograd_lite.nn as lite_nn
 from micrograd_lite import Value
@@ -124,8 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tiny", action="store_true", help="10 points, 1 round: a smoke run")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--min-time", type=float, default=0.3, help="seconds per timed batch")
-    ap.add_argument("--gc", choices=("plain", "off"), default="plain")
+    ap.add_argument("--settle", type=float, help="untimed seconds before each batch (min-time)")
+    ap.add_argument("--gc", choices=GC_MODES, default="plain", help=GC_HELP)
     ap.add_argument("--only", default="", help="comma list of implementation names")
+    ap.add_argument("--no-torch", action="store_true", help="keep torch out of the process")
     args = ap.parse_args(argv)
     n_points = 10 if args.tiny else A.N_POINTS
     rounds = 1 if args.tiny else args.rounds
@@ -133,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     X, Y = A.make_data(n_points)
     P0 = A.init_params()
     only = set(filter(None, args.only.split(",")))
+    # imported even when its rows are left out (--only), so the heap is the yardstick's
+    with_torch = import_torch(not args.no_torch)
 
     import micrograd.engine as mg_engine
     import micrograd.nn as mg_nn
@@ -145,11 +161,12 @@ def main(argv: list[str] | None = None) -> int:
         A.ApiEngine("lite-fused", lite_engine, lite_nn, X, Y),
         Compiled(X, Y),
     ]
-    for cls in (Batch, A.TorchScalar, A.TorchBatched):
-        try:
-            impls.append(cls(X, Y))
-        except ImportError:
-            print(f"{cls.name}: not importable, skipped")
+    try:
+        impls.append(Batch(X, Y))
+    except ImportError:
+        print("lite-batch: numpy not importable, skipped")
+    if with_torch:
+        impls += [A.TorchScalar(X, Y), A.TorchBatched(X, Y)]
     hand = A.HandFloats(X, Y)
     impls.append(hand)
     try:
@@ -158,15 +175,11 @@ def main(argv: list[str] | None = None) -> int:
         print("numpy: not importable, skipped")
     if only:
         impls = [i for i in impls if i.name in only or i is hand]
-    if any(i.name.startswith("torch") for i in impls):
-        import torch
-
-        torch.set_num_threads(1)
 
     hand.set_params(P0)
     loss_ref = hand.step(0.0)
     g_ref = hand.grads()
-    print(f"python {sys.version.split()[0]}, {n_points} points, gc mode '{args.gc}'")
+    print(describe_run(args.gc) + f"; {n_points} points")
     for imp in impls:
         imp.set_params(P0)
         loss = imp.step(0.0)
@@ -174,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         ok = err <= 1e-9 and abs(loss - loss_ref) <= 1e-9
         extra = ""
         if hasattr(imp, "compile_seconds"):
-            extra = f"  (trace + compile {imp.compile_seconds:.2f} s, {imp.cf.n_ops} ops)"
+            secs = imp.compile_seconds
+            extra = f"  (trace + compile {secs:.2f} s, gc on, {imp.cf.n_ops} ops)"
         verdict = "OK" if ok else "MISMATCH"
         print(f"  check {imp.name:<14} max|grad - hand| = {err:.1e}  {verdict}{extra}")
         if not ok:
@@ -186,8 +200,12 @@ def main(argv: list[str] | None = None) -> int:
         rounds=rounds,
         min_time=min_time,
         gc_mode=args.gc,
+        settle=0.0 if args.tiny else args.settle,
     )
-    print(f"\nper-step time, median of {rounds} rounds; ratio columns are paired per round")
+    print(
+        f"\nper-step time, median of {rounds} rounds of continuous steps; ratio columns are"
+        f" paired per round; load average now {os.getloadavg()[0]:.2f}"
+    )
     print_ratios(times, ["micrograd", "torch-scalar", "hand-floats", "numpy"])
     return 0
 
