@@ -15,6 +15,7 @@ PASS. `bool(report)` is True only for PASS.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 from micrograd_lite.check.compare import (
@@ -85,7 +86,7 @@ class Checked:
         return self.verdict == PASS
 
 
-class Verdicts:
+class Verdicts(ABC):
     """A report's verdict from its rows (mixed into the reports' frozen dataclasses).
 
     `kind` names what a row is ('input', 'entry'), `kinds` the plural, and `heading` is the
@@ -97,8 +98,8 @@ class Verdicts:
     kinds = "inputs"
 
     @property
-    def heading(self) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def heading(self) -> str: ...  # each kind says its own
 
     @property
     def verdict(self) -> str:

@@ -18,13 +18,14 @@ micrograd's demo decays its lr by hand, `1.0 - 0.9*k/100` at step k: that is
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 
 from micrograd_lite.errors import OperandTypeError, describe
 from micrograd_lite.optim.optimizer import Optimizer
 from micrograd_lite.optim.settings import bounded, count
 
 
-class LRScheduler:
+class LRScheduler(ABC):
     """Base class: holds `optimizer`, `base_lrs`, `last_epoch`; subclasses give `_next_lr`."""
 
     def __init__(self, optimizer: Optimizer) -> None:
@@ -51,8 +52,8 @@ class LRScheduler:
         """The lr this schedule set last, as a one-item list (torch: one per group)."""
         return list(self._last_lr)
 
-    def _next_lr(self, lr: float) -> float:
-        raise NotImplementedError
+    @abstractmethod
+    def _next_lr(self, lr: float) -> float: ...  # each kind says its own
 
 
 class StepLR(LRScheduler):

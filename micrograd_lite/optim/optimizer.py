@@ -25,6 +25,7 @@ and torch's optimizers do with a zero grad.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar, Protocol, TypedDict
 
@@ -52,7 +53,7 @@ class HasParameters(Protocol):
     def parameters(self) -> Iterable[Value]: ...
 
 
-class Optimizer:
+class Optimizer(ABC):
     """Base class: keeps `params` (a list of Values), `steps`, and the per-parameter `state`.
 
     A subclass lists its constructor's settings in `settings`, checks them in `_checked`,
@@ -75,18 +76,19 @@ class Optimizer:
         # this optimizer starts from it too, as torch's do
         self.initial_lr: float | None = None
 
+    @abstractmethod
     def _checked(
         self, given: Mapping[str, object], where: str, label: Callable[[str], str]
     ) -> dict[str, Setting]:
         """The settings in `given`, checked; errors say `where` and name each by `label(name)`."""
-        raise NotImplementedError
+        ...  # each kind says its own
 
     def _apply(self, checked: Mapping[str, Setting]) -> None:
         for key, value in checked.items():
             setattr(self, key, value)
 
-    def step(self) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def step(self) -> None: ...  # each kind says its own
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0.0 (torch sets them to None; ours are always floats)."""
