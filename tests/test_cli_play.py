@@ -9,7 +9,7 @@ import pathlib
 import pytest
 
 from micrograd_lite.backward import topo_order
-from micrograd_lite.commands import example_graphs
+from micrograd_lite.lessons import graphs as example_graphs
 from micrograd_lite.play import compute_steps
 from micrograd_lite.worked import inverter
 from tests.test_cli_check import run

@@ -46,10 +46,11 @@ LAYERS: dict[str, int] = {
     "plots": 9,
     "play": 9,
     "worked": 9,
-    "commands": 10,
-    "cli": 11,
-    "__init__": 12,
-    "__main__": 13,
+    "lessons": 10,
+    "commands": 11,
+    "cli": 12,
+    "__init__": 13,
+    "__main__": 14,
 }
 
 # The imports allowed to point up, each made lazily inside a function, and why.

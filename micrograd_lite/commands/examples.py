@@ -12,7 +12,7 @@ The adding neuron trains through `micrograd_lite.compile` by default (the report
 With `--plot DIR`, each example also writes PNGs into DIR (`micrograd_lite.plots`, the `plot`
 extra), drawn from the same runs' Results, and prints their paths. With `--play DIR`, a page
 per example (`DIR/NAME.html`, `micrograd_lite.play`) steps through the graph of its first
-update (`example_graphs`).
+update (`micrograd_lite.lessons.graphs`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from typing import Any
 
 import micrograd_lite.plots as plots
 from micrograd_lite.commands.arguments import BadArgument, Number, first_line
-from micrograd_lite.commands.example_graphs import GRAPHS
+from micrograd_lite.lessons import LESSONS, format_lesson
+from micrograd_lite.lessons.graphs import GRAPHS
+from micrograd_lite.lessons.pictures import write_pictures
 from micrograd_lite.play import play
 from micrograd_lite.worked import (
     EXAMPLES,
@@ -76,6 +78,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="also write into DIR a web page per example that steps through the forward and "
         "backward pass of its first update (needs Graphviz's dot)",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="first walk each example's article as a lesson: its notation mapped to ours, the "
+        "labelled graph, the key gradient factor by factor, the hand formula checked, one "
+        "update by hand, what the article leaves implicit, exercises; then its figures",
+    )
+    parser.add_argument(
+        "--pictures",
+        type=Path,
+        default=Path("lessons"),
+        metavar="DIR",
+        help="with --explain: where each lesson's graph picture and player page are written "
+        "(default: ./lessons)",
     )
     parser.add_argument(
         "--plot",
@@ -168,15 +185,23 @@ def run(args: argparse.Namespace) -> int:
     pages: Path | None = args.play
     if pages is not None:
         writable_directory("--play", pages, "pages")
+    lessons: Path | None = args.pictures if args.explain else None
+    untaught = [n for n in names if n not in LESSONS]
+    if lessons is not None and untaught:
+        raise BadArgument(f"--explain: no lesson is written yet for {', '.join(untaught)}")
+    if lessons is not None:
+        writable_directory("--pictures", lessons, "pictures")
     options = Options(
         lr=lr,
         progress=None if args.quiet else _tqdm_factory(),
         engine="eager" if args.eager else "compiled",
     )
     reports = []
+    all_taught = True
     for i, name in enumerate(names):
         started = time.perf_counter()
         page = None if pages is None else save_player(name, pages)  # before minutes of training
+        taught = True if lessons is None else print_lesson(name, lessons)
         example = EXAMPLES[name]
         runs = example.results(options)
         report = example.report_from(options, runs)
@@ -192,7 +217,22 @@ def run(args: argparse.Namespace) -> int:
         if seconds >= 1.0 and not args.quiet:
             print(f"  ({seconds:.0f} s)")
         reports.append(report)
+        all_taught = all_taught and taught
         sys.stdout.flush()  # each table as soon as it is ready: the last one takes a while
     print()
     print(format_headline(reports))
-    return 0 if all(r.ok for r in reports) else 1
+    return 0 if all(r.ok for r in reports) and all_taught else 1
+
+
+def print_lesson(name: str, directory: Path) -> bool:
+    """Print example `name`'s lesson, its pictures written into `directory`; False when a claim
+    the lesson checked failed (it says which)."""
+    lesson = LESSONS[name]()
+    try:
+        pictures = [] if lesson.graph is None else write_pictures(lesson.graph(), directory, name)
+    except RuntimeError as err:  # dot found but failed: the lesson still reads without it
+        pictures = [f"graph: not written ({first_line(err)})"]
+    print(format_lesson(lesson, pictures))
+    print()
+    sys.stdout.flush()
+    return lesson.ok

@@ -1,6 +1,7 @@
-"""One small graph per worked example, for `micrograd-lite examples NAME --play DIR`: the loss
-of the example's first training sample at its initial weights, the graph of its first update,
-built with the example's own network, loss and constants, with every leaf labelled.
+"""One small graph per worked example, for its lesson's picture and for `micrograd-lite examples
+NAME --play DIR`: the loss of the example's first training sample at its initial weights, the
+graph of its first update, built with the example's own network, loss and constants, with
+every leaf labelled.
 
     >>> loss = GRAPHS["inverter"]()
     >>> loss.label, round(loss.data, 7)
