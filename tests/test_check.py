@@ -159,7 +159,15 @@ def seed_004() -> tuple[Value, Value, Value]:
 def test_explain_seed_004_prints_the_articles_chain() -> None:
     e, w_ih, w_ho = seed_004()
     trace = explain(e, w_ih)
-    assert str(trace) == "dE/dw_ih = dE/dout * dout/dh * dh/dw_ih = 1.045 * 0.3 * 1 = 0.3135"
+    # every step of the chain is a factor, unlabelled ones named by their expression
+    assert str(trace).splitlines()[:2] == [
+        "dE/dw_ih = dE/d((out-Y)**2) * d((out-Y)**2)/d(out-Y) * d(out-Y)/dout * dout/dh * dh/dw_ih",
+        "         = 0.5 * 2.09 * 1 * 0.3 * 1 = 0.3135",
+    ]
+    # each factor named by its rule in the graph's own labels, beside its number
+    assert "  d((out-Y)**2)/d(out-Y) = 2*(out-Y) = 2.09" in str(trace)
+    assert "  dout/dh = w_ho = 0.3" in str(trace) and "out = h*w_ho" in str(trace)
+    assert "  dh/dw_ih = X = 1" in str(trace)
     assert trace.total == w_ih.grad == 0.31349999999999995  # worked-examples: bit-exact
     (path,) = trace.paths
     assert [n.label for n in path.nodes] == ["E", "", "", "out", "h", "w_ih"]  # every step kept
@@ -167,7 +175,8 @@ def test_explain_seed_004_prints_the_articles_chain() -> None:
     assert path.product == 0.31349999999999995
 
     trace = explain(e, w_ho)
-    assert str(trace) == "dE/dw_ho = dE/dout * dout/dw_ho = 1.045 * 0.15 = 0.15675"
+    assert str(trace).splitlines()[1] == "         = 0.5 * 2.09 * 1 * 0.15 = 0.15675"
+    assert "  dout/dw_ho = h = 0.15" in str(trace)
     assert trace.total == w_ho.grad == 0.15674999999999997
 
 
@@ -182,7 +191,10 @@ def test_x_times_x_has_two_paths_summing_to_2x() -> None:
     assert trace.total == 6.0 == x.grad
     text = str(trace)
     assert text.splitlines()[0] == "d(x*x)/dx = 3 + 3 = 6  (2 paths)"
-    assert "d(a*b)/da = b" in text and "d(a*b)/db = a" in text
+    assert text.splitlines()[1:3] == [
+        "  path 1: d(x*x)/dx = 3    [d(x*x)/dx = x]",
+        "  path 2: d(x*x)/dx = 3    [d(x*x)/dx = x]",
+    ]
 
 
 def shared_chain(depth: int) -> tuple[Value, Value]:
@@ -261,3 +273,78 @@ def test_learner_example_right_passes_wrong_fails() -> None:
     assert result.right.passed
     assert not result.wrong.ok and result.wrong.failed == ("w",)
     assert result.chain.total == result.right.rows[0].autograd  # same graph, same floats
+
+
+# -- explain speaks the user's names (issue 17) ---------------------------------------------------
+
+
+def test_rules_are_spoken_in_the_operands_own_names() -> None:
+    # the lecture's graph: the table's generic `d(a*b)/da = b` would clash with the user's b
+    a, b, c, f = (Value(x, label=n) for x, n in ((2.0, "a"), (-3.0, "b"), (10.0, "c"), (-2.0, "f")))
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    loss = d * f
+    loss.label = "L"
+    loss.backward()
+    assert str(explain(loss, a)).splitlines() == [
+        "dL/da = dL/dd * dd/de * de/da = (-2) * 1 * (-3) = 6",
+        "  dL/dd = f = -2    L = d*f",
+        "  dd/de = 1         d = e+c",
+        "  de/da = b = -3    e = a*b",
+    ]
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    swapped = b * a  # operands in the other order: d(b*a)/db = a, whatever the table calls them
+    swapped.backward()
+    assert str(explain(swapped, b)) == "d(b*a)/db = 2"
+    assert explain(swapped, b).total == 2.0 == a.data
+
+
+def test_unlabelled_steps_are_named_by_their_expression_not_folded() -> None:
+    w, x, b = Value(0.5, label="w"), Value(2.0, label="x"), Value(-1.0, label="b")
+    y = (w * x + b).tanh()
+    y.label = "y"
+    y.backward()
+    trace = explain(y, w)
+    (path,) = trace.paths
+    assert len(path.locals) == 3  # tanh, +, * : one factor each
+    assert str(trace).splitlines() == [
+        "dy/dw = dy/d(w*x+b) * d(w*x+b)/d(w*x) * d(w*x)/dw = 1 * 1 * 2 = 2",
+        "  dy/d(w*x+b) = 1 - tanh(w*x+b)^2 = 1    y = tanh(w*x+b)",
+        "  d(w*x+b)/d(w*x) = 1",
+        "  d(w*x)/dw = x = 2",
+    ]
+    assert path.product == w.grad == 2.0
+
+
+def test_a_dead_relu_prints_zero_not_minus_zero() -> None:
+    x = Value(0.5, label="x")
+    y = (x * -1.0).relu() * 2.0
+    y.label = "y"
+    y.backward()
+    trace = explain(y, x)
+    assert trace.total == 0.0 and math.copysign(1.0, trace.paths[0].product) == -1.0  # -0.0
+    text = str(trace)
+    assert "-0" not in text.replace("-0.", "")  # -0.5 may appear, a bare -0 may not
+    assert text.splitlines()[0].endswith("= 2 * 0 * (-1) = 0")
+    assert "  d(relu(x*(-1)))/d(x*(-1)) = 1 if (x*(-1)) > 0 else 0 = 0" in text
+
+
+def test_full_keeps_every_digit() -> None:
+    e, w_ih, _ = seed_004()
+    trace = explain(e, w_ih)
+    assert trace.format(full=True).splitlines()[1].endswith("= 0.31349999999999995")
+    assert str(trace).splitlines()[1].endswith("= 0.3135")
+
+
+def test_a_long_chain_shows_its_ends_and_counts_the_middle() -> None:
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(1000):
+        y = y * 1.001
+    y.label = "y"
+    y.backward()
+    text = str(explain(y, x))
+    assert "(993 more factors)" in text and len(text.splitlines()) < 20
+    assert explain(y, x).total == x.grad

@@ -89,6 +89,34 @@ def test_check_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert "df/dx = 3 + 3 = 6  (2 paths)" in out
 
 
+def test_check_explain_shows_the_whole_chain_in_the_variables_names(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "check", "tanh(w*x+b)", "--at", "w=0.5,x=2,b=-1", "--explain")
+    assert code == 0
+    assert "df/dw = df/d(w*x+b) * d(w*x+b)/d(w*x) * d(w*x)/dw = 1 * 1 * 2 = 2" in out
+    assert "  d(w*x)/dw = x = 2" in out
+
+
+def test_check_explain_names_the_result_apart_from_the_variables(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # a variable called f: the result is not also called f (no `df/df = 4`)
+    code, out, _ = run(capsys, "check", "(a*b+c)*f", "--at", "a=2,b=-3,c=10,f=-2", "--explain")
+    assert code == 0
+    assert "dF/df = 4" in out and "df/df" not in out
+    assert "  dF/df = a*b+c = 4    F = (a*b+c)*f" in out
+
+
+def test_check_full_prints_every_digit(capsys: pytest.CaptureFixture[str]) -> None:
+    _, rounded, _ = run(capsys, "check", "x*y+exp(x)", "--at", "x=0.1,y=3", "--explain")
+    _, full, _ = run(capsys, "check", "x*y+exp(x)", "--at", "x=0.1,y=3", "--explain", "--full")
+    exact = repr(3.0 + math.exp(0.1))
+    assert exact == "4.105170918075648"
+    assert exact in full and exact not in rounded
+    assert "= 4.1052  (2 paths)" in rounded
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

@@ -230,8 +230,10 @@ def test_labels_name_parameters_in_chain_rule_traces() -> None:
     n = Neuron(2, weights=[0.5, -1.0], bias=0.25, activation="tanh")
     out = n([Value(1.0, label="x1"), Value(2.0, label="x2")])
     out.backward()
-    assert str(explain(out, n.w[1])).splitlines()[:2] == [
-        "d(tanh(v1))/d(w.1) = 0.56083",
+    assert str(explain(out, n.w[1])).splitlines() == [
+        "d(tanh(v1))/d(w.1) = d(tanh(v1))/dv1 * dv1/d(w.1) = 0.28041 * 2 = 0.56083",
+        "  d(tanh(v1))/dv1 = 1 - tanh(v1)^2 = 0.28041",
+        "  dv1/d(w.1) = x2 = 2",
         "where v1 = w.0*x1 + w.1*x2 + b",
     ]
 

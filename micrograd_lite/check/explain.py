@@ -4,6 +4,8 @@
 `root` down to `wrt` of the product of the local derivatives along it (the inverter article's
 `dE/dw_ih = dE/dout * dout/dh * dh/dw_ih = 1.045 * 0.3 * 1 = 0.3135`), and the same sum done
 the way backward() does it, node by node (linear in the graph, where paths can be exponential).
+Every step of a path is a factor: a node without a label is named by its expression (`x*x`),
+and each factor by its rule in the operands' own names (`d(h*w_ho)/dh = w_ho`).
 
     >>> from micrograd_lite import Value
     >>> x = Value(3.0, label="x")
@@ -11,8 +13,8 @@ the way backward() does it, node by node (linear in the graph, where paths can b
     >>> y.backward()
     >>> print(explain(y, x))
     d(x*x)/dx = 3 + 3 = 6  (2 paths)
-      path 1: d(x*x)/dx = 3    [d(a*b)/da = b]
-      path 2: d(x*x)/dx = 3    [d(a*b)/db = a]
+      path 1: d(x*x)/dx = 3    [d(x*x)/dx = x]
+      path 2: d(x*x)/dx = 3    [d(x*x)/dx = x]
     per node (grad = sum over consumers of local derivative * consumer's grad):
       x*x  1  (the root)
       x    3 * 1 [x*x, input 1] + 3 * 1 [x*x, input 2] = 6
@@ -21,11 +23,11 @@ the way backward() does it, node by node (linear in the graph, where paths can b
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from micrograd_lite.backward import topo_order
-from micrograd_lite.check.naming import Names, factor, node_names, num, wrap
+from micrograd_lite.check.naming import Names, node_names
+from micrograd_lite.check.trace_text import format_trace
 from micrograd_lite.errors import OperandTypeError, describe
 from micrograd_lite.value import Value
 
@@ -89,68 +91,11 @@ class ChainRuleTrace:
         return self.path_count - len(self.paths)
 
     def __str__(self) -> str:
-        top, bottom = self.names[self.root], self.names[self.wrt]
-        whole = f"d{wrap(top)}/d{wrap(bottom)}"
-        if self.path_count == 0:
-            return f"{whole} = 0: {top} does not depend on {bottom}"
-        if self.path_count == 1 and len(self.paths) == 1:
-            lines = [f"{whole} = {self._chain(self.paths[0], with_symbols=False)}"]
-        else:
-            products = " + ".join(factor(p.product) for p in self.paths)
-            more = f" + ... ({self.omitted} more)" if self.omitted else ""
-            lines = [f"{whole} = {products}{more} = {num(self.total)}  ({self.path_count} paths)"]
-            for k, path in enumerate(self.paths, 1):
-                lines.append(f"  path {k}: {self._chain(path, with_symbols=True)}    {_via(path)}")
-            if self.omitted:
-                lines.append(
-                    f"  ... {self.omitted} more paths not listed "
-                    "(the per-node sums below cover all of them)"
-                )
-            lines.extend(self._per_node_lines())
-        where = self.naming.where(_words("\n".join(lines)))
-        if where:
-            lines.append(where)
-        if not _close(self.wrt.grad, self.total):
-            lines.append(
-                f"note: {bottom}.grad is {self.wrt.grad!r}, but the chain rule gives "
-                f"{self.total!r}: was backward() called exactly once since the grads were zeroed?"
-            )
-        return "\n".join(lines)
+        return self.format()
 
-    def _chain(self, path: ChainPath, *, with_symbols: bool) -> str:
-        """`dE/dout * dout/dh * dh/dw_ih = 1.045 * 0.3 * 1 = 0.3135`: unlabelled interior nodes
-        are folded into the factor around them, as a derivation by hand skips them. A lone
-        factor is written `d(x*x)/dx = 3` (with_symbols) or just `3` (after the headline)."""
-        factors: list[tuple[str, str, float]] = []  # (from, to, product of the folded locals)
-        start, product = path.nodes[0], 1.0
-        for node, local in zip(path.nodes[1:], path.locals, strict=True):
-            product = local * product
-            if node.label or node is path.nodes[-1]:
-                factors.append((self.names[start], self.names[node], product))
-                start, product = node, 1.0
-        symbols = " * ".join(f"d{wrap(a)}/d{wrap(b)}" for a, b, _ in factors)
-        result = num(path.product)
-        if len(factors) <= 1:  # root is wrt (no factor), or one folded factor
-            return f"{symbols} = {result}" if with_symbols and symbols else result
-        numbers = " * ".join(factor(p) for _, _, p in factors)
-        return f"{symbols} = {numbers} = {result}"
-
-    def _per_node_lines(self, limit: int = 30) -> list[str]:
-        lines = ["per node (grad = sum over consumers of local derivative * consumer's grad):"]
-        width = max(len(n.name) for n in self.per_node[:limit])
-        for entry in self.per_node[:limit]:
-            if entry.node is self.root:
-                lines.append(f"  {entry.name.ljust(width)}  1  (the root)")
-                continue
-            terms = " + ".join(
-                f"{factor(t.local)} * {factor(t.consumer_grad)} "
-                f"[{self.names[t.consumer]}, input {t.index + 1}]"
-                for t in entry.terms
-            )
-            lines.append(f"  {entry.name.ljust(width)}  {terms} = {num(entry.grad)}")
-        if len(self.per_node) > limit:
-            lines.append(f"  ... {len(self.per_node) - limit} more nodes")
-        return lines
+    def format(self, *, full: bool = False) -> str:
+        """The trace as printed: numbers to 5 significant digits, or every digit (`full`)."""
+        return format_trace(self, full=full)
 
 
 def explain(root: Value, wrt: Value, *, max_paths: int = 20) -> ChainRuleTrace:
@@ -247,13 +192,6 @@ def _accumulate(on_path: list[Value], root: Value, names: dict[Value, str]) -> l
     return [NodeGrad(n, names[n], grads[n], tuple(terms[n])) for n in on_path]
 
 
-def _via(path: ChainPath) -> str:
-    """The rules a short path applies (`[d(a*b)/da = b]`), or the inputs a long one takes."""
-    if len(path.rules) <= 3:
-        return "[" + "; ".join(r for r in path.rules if r) + "]"
-    return "[inputs " + ",".join(str(k + 1) for k in path.indices) + "]"
-
-
 def _exact_sum(products: list[float]) -> float:
     """The sum with no rounding of its own (fsum); where a product is inf or nan, or the sum
     overflows, what IEEE's left-to-right sum gives (fsum raises there)."""
@@ -261,12 +199,3 @@ def _exact_sum(products: list[float]) -> float:
         return math.fsum(products)
     except (OverflowError, ValueError):
         return sum(products)
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[A-Za-z_]\w*", text)
-
-
-def _close(a: float, b: float) -> bool:
-    """Equal up to the rounding of summing the same terms in another order."""
-    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300)

@@ -25,9 +25,10 @@ class Names:
     names: dict[Value, str]
     definitions: dict[str, str]
 
-    def where(self, used: Iterable[str]) -> str:
+    def where(self, used: Iterable[str], limit: int = 8) -> str:
         """`where v1 = x*y, v2 = tanh(v1)` for the made-up names among `used` ('' if none),
-        with the definitions they rely on, in the order they were made."""
+        with the definitions they rely on, in the order they were made; at most `limit` of
+        them (a long chain's names each rely on the one before), the rest counted."""
         wanted: set[str] = set()
         todo = [n for n in used if n in self.definitions]
         while todo:
@@ -36,6 +37,10 @@ class Names:
                 wanted.add(name)
                 todo += _V_NAME.findall(self.definitions[name])
         parts = [f"{n} = {text}" for n, text in self.definitions.items() if n in wanted]
+        if len(parts) > limit:
+            head, tail = limit // 2, limit - limit // 2
+            more = f"... ({len(parts) - limit} more)"
+            parts = [*parts[:head], more, *parts[len(parts) - tail :]]
         return "where " + ", ".join(parts) if parts else ""
 
 
@@ -94,10 +99,14 @@ def spell(node: Value, texts: Sequence[str], atomic: Sequence[bool] | None = Non
     """`node`'s op applied to `texts` (one per input) as an expression writes it: `x*y`,
     `(x*y)**2`, `tanh(w*x)`, a fused neuron's terms; None for an op without a spelling (a
     micrograd-style node). `atomic[k]` says `texts[k]` needs no parentheses; by default, as
-    names decide it (a label, a function call, an identifier, a leaf's non-negative number)."""
+    names and precedence decide it (a label, a function call, an identifier, a leaf's
+    non-negative number, or a formula whose op binds tighter: `w*x+b`, `(a+b)*c`)."""
     inputs = node.inputs
     if atomic is None:
-        atomic = [_atomic(p, t) for p, t in zip(inputs, texts, strict=True)]
+        atomic = [
+            not _needs_parentheses(node.op, k, p, t)
+            for k, (p, t) in enumerate(zip(inputs, texts, strict=True))
+        ]
     parts = [t if ok else f"({t})" for t, ok in zip(texts, atomic, strict=True)]
     op = node.op
     if op in _INFIX:
@@ -117,10 +126,74 @@ def spell(node: Value, texts: Sequence[str], atomic: Sequence[bool] | None = Non
     return None
 
 
+_RULE_OPERAND = re.compile(r"(/d)([ab])\b|(?<![\w.])([ab])(?![\w(])")
+
+
+def named_rule(node: Value, index: int, names: dict[Value, str]) -> str:
+    """The op table's rule for d node/d input `index`, spoken in the operands' own names:
+    `d(a*b)/da = b` for `L = d*f` reads `d(d*f)/dd = f`, `d tanh(a)/da = 1 - tanh(a)^2` reads
+    `d tanh(w*x)/d(w*x) = 1 - tanh(w*x)^2`. A fused neuron's rule names the matching input
+    (`d(w*x + b)/dw = x`); '' for a node whose op records no rule (micrograd-style)."""
+    rule, inputs = node.rule, node.inputs
+    if rule is None or rule.name == "?":
+        return ""
+    texts = [names[p] for p in inputs]
+    if rule is AFFINE:
+        n = len(inputs) // 2
+        slope = texts[n + index] if index < n else texts[index - n] if index < 2 * n else "1"
+        return f"d{wrap(spell(node, texts) or node.op)}/d{wrap(texts[index])} = {slope}"
+    atomic = [_atomic(p, t) for p, t in zip(inputs, texts, strict=True)]
+    operand = {"a": 0, "b": 1}
+
+    def speak(match: re.Match[str]) -> str:
+        if match[1]:  # `/da`: the input differentiated by
+            return f"/d{wrap(texts[operand[match[2]]])}"
+        k = operand[match[3]]
+        if k >= len(texts):
+            return match[0]
+        text = rule.rule(index)
+        start, end = match.span()
+        enclosed = text[start - 1 : start] == "(" and text[end : end + 1] == ")"
+        return texts[k] if atomic[k] or enclosed else f"({texts[k]})"
+
+    spoken = _RULE_OPERAND.sub(speak, rule.rule(index))
+    return re.sub(r"\^1(?![\d.])", "", spoken)  # `2*a^1` (n = 2) is `2*a`
+
+
+def rule_slope(rule_text: str) -> str:
+    """The right-hand side of a spoken rule: `f` from `d(d*f)/dd = f`, `a*b+c` from
+    `d((a*b+c)*f)/df = (a*b+c)` (alone, it needs no parentheses)."""
+    slope = rule_text.partition(" = ")[2]
+    depth = 0
+    for k, char in enumerate(slope):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and 0 < k < len(slope) - 1:
+            return slope  # `(a)*(b)`: the outer parentheses are not one pair
+    return slope[1:-1] if slope.startswith("(") and slope.endswith(")") else slope
+
+
 def _function_name(node: Value) -> str | None:
     """The name the op table gives `node`'s op in expressions (`relu` for ReLU), if any."""
     rule = node.rule
     return None if rule is None else (rule.family or rule).function
+
+
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
+
+
+def _needs_parentheses(op: str, index: int, operand: Value, text: str) -> bool:
+    """Whether `text`, naming input `index` of an `op` node, needs parentheses: not when it is
+    atomic, nor when it is the operand's own formula and its op binds tighter (`w*x` in
+    `w*x+b`), or as tight and on the left (`a-b` in `a-b+c`, not in `c-(a-b)`)."""
+    if _atomic(operand, text):
+        return False
+    outer = _PRECEDENCE.get(op)
+    own_formula = not operand.label and not operand.is_leaf and not _V_NAME.fullmatch(text)
+    power = operand.op.startswith("**")  # `**` and a constant power, `**2`
+    inner = (3 if power else _PRECEDENCE.get(operand.op)) if own_formula else None
+    if outer is None or inner is None:
+        return True
+    return inner < outer or (inner == outer and index == 1 and op in ("-", "/"))
 
 
 def _atomic(node: Value, text: str) -> bool:
@@ -136,10 +209,14 @@ def wrap(name: str) -> str:
     return name if simple else f"({name})"
 
 
-def num(x: float) -> str:
-    """4-5 significant digits, as the articles print: 1.045, 0.3, 1, 0.3135, 0.15675."""
-    return format(x, ".5g")
+def num(x: float, *, full: bool = False) -> str:
+    """5 significant digits, as the articles print (1.045, 0.3, 1, 0.3135, 0.15675), or every
+    digit (`full`: Python's shortest repr, 0.31349999999999995); never `-0`."""
+    if x == 0.0:
+        return "0"
+    return repr(x) if full else format(x, ".5g")
 
 
-def factor(x: float) -> str:
-    return f"({num(x)})" if x < 0.0 else num(x)
+def factor(x: float, *, full: bool = False) -> str:
+    """A number as a factor of a product: negative ones in parentheses."""
+    return f"({num(x, full=full)})" if x < 0.0 else num(x, full=full)

@@ -14,7 +14,10 @@ if TYPE_CHECKING:
 _COLUMN_NAMES = {"numeric": "the finite difference", "expected": "your formula"}
 
 
-def format_report(report: Verdicts) -> str:
+def format_report(report: Verdicts, *, full: bool = False) -> str:
+    """The report as a table and a verdict; the numbers to 10 significant digits, or every
+    digit (`full`: Python's shortest repr, the float itself)."""
+    digits = "r" if full else ".10g"
     lines = [report.heading]
     header = (report.kind, "autograd", "numeric", "+-", "expected", "rel err", "verdict")
     table = [header]
@@ -24,10 +27,10 @@ def format_report(report: Verdicts) -> str:
         table.append(
             (
                 row.name,
-                _cell(row.autograd),
-                _cell(row.numeric),
+                _cell(row.autograd, digits),
+                _cell(row.numeric, digits),
                 bar or _cell(numeric.allowed, ".1e"),
-                _cell(row.expected),
+                _cell(row.expected, digits),
                 _cell(row.rel_error, ".1e"),
                 _row_verdict(row),
             )
@@ -81,4 +84,9 @@ def _summary(report: Verdicts) -> str:
 
 
 def _cell(x: float | None, spec: str = ".10g") -> str:
-    return "-" if x is None else format(x, spec)
+    """A number in a column: `spec` as format() takes it, or "r" for its repr; never -0."""
+    if x is None:
+        return "-"
+    if x == 0.0:
+        x = 0.0  # -0.0 reads as 0
+    return repr(x) if spec == "r" else format(x, spec)

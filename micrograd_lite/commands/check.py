@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from micrograd_lite.check import explain, gradcheck
+from micrograd_lite.check.report import format_report
 from micrograd_lite.commands.arguments import BadArgument, Number, excerpt, parsed
 from micrograd_lite.commands.points import (
     check_point,
@@ -57,7 +58,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--explain",
         action="store_true",
-        help="also print the chain rule, path by path, for each variable",
+        help="also print the chain rule for each variable: every step of each path a factor, "
+        "named by its rule in your variables' names",
+    )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="print every digit of each number (Python's repr) instead of rounding to what a "
+        "person reads",
     )
     parser.add_argument(
         "--eps",
@@ -128,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
             f, xs, order=2, expected=hessian, names=names, eps=args.eps, rtol=args.rtol,
             atol=args.atol,
         )  # fmt: skip
-        print(checked)
+        print(format_report(checked, full=args.full))
         return 0 if checked else 1
     expected = None
     if args.expect is not None:
@@ -149,15 +157,16 @@ def run(args: argparse.Namespace) -> int:
     report = gradcheck(
         f, xs, expected=expected, names=names, eps=args.eps, rtol=args.rtol, atol=args.atol
     )
-    print(report)
+    print(format_report(report, full=args.full))
     if args.explain:
         leaves = {name: Value(x, label=name) for name, x in point.items()}
         root = expression.evaluate(leaves)
-        root.label = root.label or "f"
+        if not root.label:  # a bare variable is its own label; else a name none of them has
+            root.label = next(n for n in ("f", "F", "out", "result") if n not in point)
         root.backward()
         for leaf in leaves.values():
             print()
-            print(explain(root, leaf))
+            print(explain(root, leaf).format(full=args.full))
     return 0 if report else 1  # PASS only: FAIL and INCONCLUSIVE exit 1 (the summary says which)
 
 
