@@ -14,6 +14,14 @@ the default is 0.1 (89 updates); the article's formulas, iterated, give referenc
 for η = 0.1, 0.05, 0.01, 0.2 and 0.5 (docs/worked/inverter.md derives them).
 The learned map w_ih·w_ho ≈ -1 then inverts any input: 0.4 → -0.4 and -200 → 200.
 
+Too large an η makes it diverge (`divergence.py` decides from the errors; the report then
+says so instead of judging the predictions). At a minimum, w_ih·w_ho = Y/X, the Hessian of E
+has eigenvalues 0 and X²(w_ih² + w_ho²); gradient flow keeps w_ho² - w_ih² at its start, 0.0675,
+so the minimum it heads for has w_ih² + w_ho² = √(0.0675² + 4(Y/X)²) and a step there is
+stable only for η < 2/(X²·√(0.0675² + 4)) ≈ 0.9994 (`stable_rate`). Measured: the runs
+converge up to η = 0.999, oscillate without settling from 1.0 to about 1.9, and blow up
+beyond (docs/worked/inverter.md).
+
     >>> result = run()
     >>> result.updates, result.hand_grads == result.autograd_grads
     (89, True)
@@ -23,10 +31,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 from micrograd_lite.losses import half_squared_error
 from micrograd_lite.nn import Neuron
 from micrograd_lite.optim import SGD
+from micrograd_lite.worked.divergence import Divergence, diverged
 from micrograd_lite.worked.report import (
     Figure,
     Options,
@@ -89,6 +99,7 @@ class Result:
     errors: tuple[float, ...]
     converged: bool  # |out - Y| < 1e-6 reached (False: diverged or MAX_UPDATES hit)
     predictions: tuple[tuple[float, float], ...]  # (input, output) for PROBES
+    overflowed: bool = False  # the run stopped because (out - Y)² overflowed
 
     @property
     def updates(self) -> int:
@@ -120,13 +131,14 @@ def run(*, lr: float = LR, tol: float = TOL, max_updates: int = MAX_UPDATES) -> 
     errors: list[float] = []
     hand = autograd = (math.nan, math.nan)
     hidden0 = math.nan
-    converged = False
+    converged = overflowed = False
     while True:
         h = hidden([X])
         out = output(h)
         try:
             error = half_squared_error(out, Y)
         except OverflowError:  # η too large: the weights blew up and (out - Y)² overflowed
+            overflowed = True
             break
         outputs.append(out.data)
         errors.append(error.data)
@@ -158,11 +170,91 @@ def run(*, lr: float = LR, tol: float = TOL, max_updates: int = MAX_UPDATES) -> 
         errors=tuple(errors),
         converged=converged,
         predictions=predictions,
+        overflowed=overflowed,
+    )
+
+
+def balance() -> Fraction:
+    """w_ho² - w_ih² at the start, exactly (the article's decimals): 0.0675.
+
+    Gradient flow keeps it: d(w_ho²)/dt = -2w_ho·(out - Y)·φ(a_h) = -2(out - Y)·X·w_ih·w_ho,
+    and d(w_ih²)/dt is the same.
+    """
+    return Fraction(repr(W_HO)) ** 2 - Fraction(repr(W_IH)) ** 2
+
+
+def curvature() -> float:
+    """E's curvature at the minimum gradient flow heads for: X²(w_ih² + w_ho²), 2.001.
+
+    There w_ih·w_ho = Y/X and w_ho² - w_ih² = c (`balance`), so
+    (w_ih² + w_ho²)² = c² + 4(w_ih·w_ho)² = c² + 4(Y/X)².
+    """
+    c = balance()
+    ratio = Fraction(Y) / Fraction(X)
+    return float(Fraction(X) ** 2) * math.sqrt(c**2 + 4 * ratio**2)
+
+
+def stable_rate() -> float:
+    """The largest η for which that minimum is stable: 2/curvature ≈ 0.9994.
+
+    Near the minimum, a step multiplies the distance along the curved direction by
+    1 - η·curvature, which shrinks only while η < 2/curvature.
+    """
+    return 2.0 / curvature()
+
+
+def flattest_rate() -> float:
+    """Above 1/|X·Y| = 1 no minimum is stable: w_ih² + w_ho² ≥ 2|w_ih·w_ho| = 2|Y/X| at every
+    minimum (equality at w_ih = -w_ho), so every curvature is at least 2|X·Y|."""
+    return float(1 / abs(Fraction(X) * Fraction(Y)))
+
+
+def divergence(result: Result) -> Divergence | None:
+    """Whether the run diverged, from its errors (`divergence.py`'s rule)."""
+    return diverged(result.errors, rate=f"η = {result.lr:g}", overflowed=result.overflowed)
+
+
+def stability() -> str:
+    """The finding's second half: the largest stable η and where it comes from."""
+    c = balance()
+    return (
+        f"this net is stable only for η below about {stable_rate():.4g} (derived: training "
+        f"keeps w_ho² - w_ih² near its start, {float(c):g}, so at the minimum it heads for E's "
+        f"curvature is X²(w_ih² + w_ho²) = √({float(c):g}² + 4) = {curvature():.4g}, and η must "
+        "stay below 2/curvature)"
+    )
+
+
+def _unsettled(result: Result) -> str:
+    """A note for a run at η above the stable bound that did not diverge."""
+    bound = stable_rate()
+    if result.lr <= bound:
+        return ""
+    w_ih, w_ho = result.weights[-1]
+    if result.converged:
+        return (
+            f"η = {result.lr:g} is above the bound {bound:.4g} for the minimum gradient flow "
+            "reaches, yet it converged: the steps drifted to a flatter minimum (w_ho² - w_ih² = "
+            f"{w_ho**2 - w_ih**2:.2g} at the end, not {float(balance()):g})"
+        )
+    last = result.errors[-100:]
+    flattest = flattest_rate()
+    beyond = f", and above {flattest:g}, where no minimum is stable" if result.lr > flattest else ""
+    return (
+        f"η = {result.lr:g} is above {bound:.4g}{beyond}: the weights neither settle nor blow "
+        f"up, the error still swings between {min(last):.3g} and {max(last):.3g} over the last "
+        f"{len(last)} updates"
     )
 
 
 def report(result: Result) -> Report:
-    """The article's figures beside ours; the derived trajectory when η is one worked out."""
+    """The article's figures beside ours; the derived trajectory when η is one worked out.
+
+    A diverged run is reported as a finding (`divergence`), and its outcome (learns to invert,
+    the learned map, the predictions) is shown but not judged.
+    """
+    finding = divergence(result)
+    after = "training diverged" if finding else ""
     (hand_ih, hand_ho), (auto_ih, auto_ho) = result.hand_grads, result.autograd_grads
     step0 = (
         Figure("φ(a_h) = X·w_ih", 0.15, result.hidden0),
@@ -195,23 +287,31 @@ def report(result: Result) -> Report:
         run.append(Figure("final w_ih", final_ih, w[-1][0], printed=False))
         run.append(Figure("final w_ho", final_ho, w[-1][1], printed=False))
     else:
+        judged = "only step 0 is judged: the run diverged" if finding else (
+            "only step 0 and the inversion are judged"
+        )
         notes.append(
-            f"η = {lr:g} has no derived trajectory (the article's own η is unknown): only step 0 "
-            "and the inversion are judged. Derived for η = "
+            f"η = {lr:g} has no derived trajectory (the article's own η is unknown): {judged}. "
+            "Derived for η = "
             f"{', '.join(f'{x:g}' for x in TRAJECTORIES)}."
         )
         run.append(Figure("updates until |out - Y| < 1e-6", None, updates))
         run.append(Figure("final w_ih", None, w[-1][0]))
         run.append(Figure("final w_ho", None, w[-1][1]))
-    run.append(Figure("learns to invert (reaches the stop)", True, result.converged))
+    run.append(
+        Figure("learns to invert (reaches the stop)", True, result.converged, not_judged=after)
+    )
+    notes.extend(note for note in (_unsettled(result),) if note and not finding)
 
     (x1, p1), (x2, p2) = result.predictions
     exact = PREDICTIONS.get(lr)
-    learned = [Figure("w_ih·w_ho (the learned map)", -1.0, result.product, abs_tol=1e-6)]
+    learned = [
+        Figure("w_ih·w_ho (the learned map)", -1.0, result.product, abs_tol=1e-6, not_judged=after)
+    ]
     if exact is not None:
         learned[0] = Figure("w_ih·w_ho (the learned map)", exact[0], result.product, printed=False)
-    learned.append(Figure(f"predict({x1:g}) (→ -0.4)", -0.4, p1, abs_tol=1e-5))
-    learned.append(Figure(f"predict({x2:g}) (→ 200)", 200.0, p2, abs_tol=1e-3))
+    learned.append(Figure(f"predict({x1:g}) (→ -0.4)", -0.4, p1, abs_tol=1e-5, not_judged=after))
+    learned.append(Figure(f"predict({x2:g}) (→ 200)", 200.0, p2, abs_tol=1e-3, not_judged=after))
     if exact is not None:
         learned.append(Figure(f"predict({x1:g}), exact", exact[1], p1, printed=False))
         learned.append(Figure(f"predict({x2:g}), exact", exact[2], p2, printed=False))
@@ -225,6 +325,7 @@ def report(result: Result) -> Report:
             Section("the learned inversion", tuple(learned)),
         ),
         derivations=DERIVATIONS,
+        finding="" if finding is None else finding.sentence("inverter", "error", stability()),
     )
 
 
