@@ -240,8 +240,8 @@ def format_report(report: Report) -> str:
     lines = [f"{report.name}: {report.article}"]
     if report.about:
         lines.append(f"  {report.about}")
-    if report.finding:
-        lines += ["", f"  {report.finding}"]
+    if report.finding:  # one sentence per line (xor can have one per run)
+        lines += ["", *(f"  {line}" for line in report.finding.splitlines())]
     for section in report.sections:
         lines += ["", f"  {section.heading}", row(header)]
         lines += [row(_cells(f)) for f in section.figures]
@@ -255,6 +255,8 @@ def format_report(report: Report) -> str:
     lines.append(f"  {summary(report)}")
     judged = [f for f in figures if f.judged]
     total = f"  {_matched(judged)} figures match in all."
+    if not judged:  # another learning rate than the references were worked out for
+        total = "  no figure is judged at these settings: the notes say what the runs did."
     missed = [f.name for f in judged if not f.ok]
     lines.append(f"{total} MISSED: {'; '.join(missed)}" if missed else total)
     return "\n".join(lines)
@@ -273,8 +275,7 @@ def format_headline(reports: Sequence[Report]) -> str:
     ]
     for r in reports:
         lines.append(f"  {summary(r)}")
-        if r.finding:
-            lines.append(f"  {r.finding}")
+        lines += [f"  {line}" for line in r.finding.splitlines()]
     diverged = [r.name for r in reports if r.finding]
     if diverged:
         lines.append(f"{len(diverged)} of {len(reports)} examples diverged: {', '.join(diverged)}")
@@ -288,5 +289,8 @@ def format_headline(reports: Sequence[Report]) -> str:
         derived = [f for r in reports for f in r.derived]
         every = "The example matches" if len(reports) == 1 else f"All {len(reports)} examples match"
         counts = f"{_matched(printed)} printed figures and {_matched(derived)} derived references"
-        lines.append(f"{every}: {counts}.")
+        if printed or derived:
+            lines.append(f"{every}: {counts}.")
+        else:
+            lines.append("Nothing was judged at these settings.")
     return "\n".join(lines)
