@@ -8,7 +8,7 @@ row: whatever the example counts). The run **diverged** when one of these holds:
 2. the run stopped because an op overflowed (the library's OverflowError, e.g. `x ** 2` at
    1e200), the step after the last recorded loss; the caller says so with `overflowed=True`;
 3. the loss **grew without bound**, as far as a finite run can tell: its last value is more than
-   GROWTH (1000) times its start *and* the largest of the whole history, i.e. the loss ended
+   GROWTH (1000) times its start *and* larger than every loss before it, i.e. the loss ended
    far above where it began and was still growing. A loss that rose 1000-fold and came back
    down (an overshoot the run recovered from) is not divergence.
 
@@ -105,8 +105,8 @@ def diverged(
     while onset > 0 and finite[onset - 1] > threshold:
         onset -= 1  # walk back over the final run of losses above the threshold
     if not end:
-        if onset == len(finite) or finite[-1] < largest:
-            return None  # ended near its start, or came back down from its peak
+        if onset == len(finite) or finite[-1] <= max(finite[:-1]):
+            return None  # ended near its start, or not at a new peak (a bounded swing)
         end, end_index = "was still growing", len(finite) - 1
     step = onset if onset < len(finite) else end_index
     return Divergence(
