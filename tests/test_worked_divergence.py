@@ -23,7 +23,10 @@ def test_inf_is_divergence_at_the_step_it_appears() -> None:
     d = diverged([1.0, 0.9, 0.8, INF, 5.0], rate="η = 1")
     assert d is not None
     assert (d.step, d.end, d.end_step) == (3, "reached inf", 3)  # no 1000-fold growth before it
-    assert d.sentence("demo") == "demo: training diverged at update 3 with η = 1: the loss reached inf at update 3"
+    assert (
+        d.sentence("demo")
+        == "demo: training diverged at update 3 with η = 1: the loss reached inf at update 3"
+    )
 
 
 def test_nan_after_growth_dates_divergence_from_the_growth() -> None:
@@ -120,17 +123,17 @@ def test_single_weight_overflow_is_a_finding() -> None:
 
 
 def test_inverter_bound_is_derived_from_the_conserved_balance() -> None:
-    assert inverter.balance() == Fraction(27, 400)  # 0.3² - 0.15² = 0.0675
+    assert inverter.VALLEY.balance == Fraction(27, 400)  # 0.3² - 0.15² = 0.0675
     # by hand: 2/√(0.0675² + 4); and numerically, the Hessian's larger eigenvalue at that minimum
-    assert inverter.stable_rate() == pytest.approx(2 / math.sqrt(0.0675**2 + 4), rel=1e-15)
+    assert inverter.VALLEY.stable_rate == pytest.approx(2 / math.sqrt(0.0675**2 + 4), rel=1e-15)
     w_ih2 = (math.sqrt(0.0675**2 + 4) - 0.0675) / 2  # w_ih² + w_ho² = s, w_ho² - w_ih² = c
     w_ho2 = w_ih2 + 0.0675
     assert math.sqrt(w_ih2 * w_ho2) == pytest.approx(1.0, rel=1e-15)  # w_ih·w_ho = -1
     hessian = [[w_ho2, -1.0], [-1.0, w_ih2]]  # X² [[b², ab], [ab, a²]] at a·b = -1, X = 1
     trace, det = hessian[0][0] + hessian[1][1], w_ho2 * w_ih2 - 1.0
     largest = trace / 2 + math.sqrt(trace**2 / 4 - det)
-    assert inverter.curvature() == pytest.approx(largest, rel=1e-12)
-    assert inverter.flattest_rate() == 1.0
+    assert inverter.VALLEY.curvature == pytest.approx(largest, rel=1e-12)
+    assert inverter.VALLEY.flattest_rate == 1.0
 
 
 def test_inverter_diverges_at_three() -> None:
@@ -141,7 +144,7 @@ def test_inverter_diverges_at_three() -> None:
     assert (d.step, d.end, d.end_step) == (first_above, "reached inf", len(result.errors) - 1)
     report = inverter.report(result)
     assert not report.ok and not report.misses
-    bound = f"{inverter.stable_rate():.4g}"
+    bound = f"{inverter.VALLEY.stable_rate:.4g}"
     assert bound == "0.9994"
     assert report.finding.startswith(
         f"inverter: training diverged at update {d.step} with η = 3: the error grew from 0.546 "
@@ -156,7 +159,7 @@ def test_inverter_diverges_at_three() -> None:
 
 @pytest.mark.parametrize("lr", [0.9, 0.99, 0.999])
 def test_inverter_converges_just_under_the_bound(lr: float) -> None:
-    assert lr < inverter.stable_rate()
+    assert lr < inverter.VALLEY.stable_rate
     result = inverter.run(lr=lr)
     assert result.converged and inverter.divergence(result) is None
     assert inverter.report(result).ok
@@ -187,8 +190,7 @@ def test_xor_overflow_is_a_finding_without_a_bound() -> None:
     assert talk.overflowed and d is not None and d.end == "overflowed"
     report = xor.report(talk, xor.run(model=xor.seeded_network(1), lr=1e60))
     assert report.finding.startswith(
-        "xor, the talk's weights: training diverged at iteration 2 with lr = 1e+60 "
-        "(alpha = 2e+60)"
+        "xor, the talk's weights: training diverged at iteration 2 with lr = 1e+60 (alpha = 2e+60)"
     )
     assert report.finding.endswith(xor.NO_BOUND)
     assert "1 of 1 examples diverged: xor" in format_headline([report])

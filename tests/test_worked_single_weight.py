@@ -4,7 +4,6 @@ against its printed figures and the references docs/worked/single-weight.md deri
 from __future__ import annotations
 
 import dataclasses
-
 from fractions import Fraction
 
 import pytest

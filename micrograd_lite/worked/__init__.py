@@ -6,7 +6,8 @@ and the article's hyperparameters, and has `run() -> Result` (figures, never pri
 A report counts apart the figures an article prints and the references derived for it (†),
 and names the file under docs/worked/ that derives them.
 `EXAMPLES` lists them by the names the CLI takes (`micrograd-lite examples xor inverter`); the
-other modules (report, seedrandom, adding_neuron_training) are the examples' helpers.
+other modules (report, divergence, inverter_stability, seedrandom, adding_neuron_training)
+are the examples' helpers.
 
     >>> list(EXAMPLES)
     ['single-weight', 'inverter', 'xor', 'adding-neuron']

@@ -24,8 +24,9 @@ rule, and the example's own figures judge whether it learned.
     >>> d = diverged([0.546, 0.644, 0.11, 45.7, 3.3e7, 1.1e25, float("inf")], rate="η = 3")
     >>> d.step, d.end, d.end_step
     (4, 'reached inf', 6)
-    >>> d.sentence("inverter", "error")
-    'inverter: training diverged at update 4 with η = 3: the error grew from 0.546 to 1.1e+25 by update 5 and then reached inf at update 6'
+    >>> print(d.sentence("inverter", "error"))  # doctest: +NORMALIZE_WHITESPACE
+    inverter: training diverged at update 4 with η = 3: the error grew from 0.546 to 1.1e+25
+    by update 5 and then reached inf at update 6
     >>> diverged([1.0, 10.0, 1e4, 1e5, 1.0, 0.01], rate="r = 1") is None  # overshot, recovered
     True
 """

@@ -18,7 +18,7 @@ Too large an η makes it diverge (`divergence.py` decides from the errors; the r
 says so instead of judging the predictions). At a minimum, w_ih·w_ho = Y/X, the Hessian of E
 has eigenvalues 0 and X²(w_ih² + w_ho²); gradient flow keeps w_ho² - w_ih² at its start, 0.0675,
 so the minimum it heads for has w_ih² + w_ho² = √(0.0675² + 4(Y/X)²) and a step there is
-stable only for η < 2/(X²·√(0.0675² + 4)) ≈ 0.9994 (`stable_rate`). Measured: the runs
+stable only for η < 2/(X²·√(0.0675² + 4)) ≈ 0.9994 (`inverter_stability`). Measured: the runs
 converge up to η = 0.999, oscillate without settling from 1.0 to about 1.9, and blow up
 beyond (docs/worked/inverter.md).
 
@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 
 from micrograd_lite.losses import half_squared_error
 from micrograd_lite.nn import Neuron
 from micrograd_lite.optim import SGD
 from micrograd_lite.worked.divergence import Divergence, diverged
+from micrograd_lite.worked.inverter_stability import Valley
 from micrograd_lite.worked.report import (
     Figure,
     Options,
@@ -54,6 +54,7 @@ LR = 0.1
 TOL = 1e-6  # stop when |out - Y| < TOL
 MAX_UPDATES = 100_000  # small η converge slowly (η = 0.01 needs 941); too large ones diverge
 PROBES = (0.4, -200.0)  # the article's last two instructions: predictions for unseen inputs
+VALLEY = Valley(W_IH, W_HO, X, Y)  # the largest stable η, derived (inverter_stability)
 
 ARTICLE = article("Backpropagation and Gradient Descent")
 DERIVATIONS = "docs/worked/inverter.md"  # where each † reference below comes from
@@ -174,77 +175,9 @@ def run(*, lr: float = LR, tol: float = TOL, max_updates: int = MAX_UPDATES) -> 
     )
 
 
-def balance() -> Fraction:
-    """w_ho² - w_ih² at the start, exactly (the article's decimals): 0.0675.
-
-    Gradient flow keeps it: d(w_ho²)/dt = -2w_ho·(out - Y)·φ(a_h) = -2(out - Y)·X·w_ih·w_ho,
-    and d(w_ih²)/dt is the same.
-    """
-    return Fraction(repr(W_HO)) ** 2 - Fraction(repr(W_IH)) ** 2
-
-
-def curvature() -> float:
-    """E's curvature at the minimum gradient flow heads for: X²(w_ih² + w_ho²), 2.001.
-
-    There w_ih·w_ho = Y/X and w_ho² - w_ih² = c (`balance`), so
-    (w_ih² + w_ho²)² = c² + 4(w_ih·w_ho)² = c² + 4(Y/X)².
-    """
-    c = balance()
-    ratio = Fraction(Y) / Fraction(X)
-    return float(Fraction(X) ** 2) * math.sqrt(c**2 + 4 * ratio**2)
-
-
-def stable_rate() -> float:
-    """The largest η for which that minimum is stable: 2/curvature ≈ 0.9994.
-
-    Near the minimum, a step multiplies the distance along the curved direction by
-    1 - η·curvature, which shrinks only while η < 2/curvature.
-    """
-    return 2.0 / curvature()
-
-
-def flattest_rate() -> float:
-    """Above 1/|X·Y| = 1 no minimum is stable: w_ih² + w_ho² ≥ 2|w_ih·w_ho| = 2|Y/X| at every
-    minimum (equality at w_ih = -w_ho), so every curvature is at least 2|X·Y|."""
-    return float(1 / abs(Fraction(X) * Fraction(Y)))
-
-
 def divergence(result: Result) -> Divergence | None:
     """Whether the run diverged, from its errors (`divergence.py`'s rule)."""
     return diverged(result.errors, rate=f"η = {result.lr:g}", overflowed=result.overflowed)
-
-
-def stability() -> str:
-    """The finding's second half: the largest stable η and where it comes from."""
-    c = balance()
-    return (
-        f"this net is stable only for η below about {stable_rate():.4g} (derived: training "
-        f"keeps w_ho² - w_ih² near its start, {float(c):g}, so at the minimum it heads for E's "
-        f"curvature is X²(w_ih² + w_ho²) = √({float(c):g}² + 4) = {curvature():.4g}, and η must "
-        "stay below 2/curvature)"
-    )
-
-
-def _unsettled(result: Result) -> str:
-    """A note for a run at η above the stable bound that did not diverge."""
-    bound = stable_rate()
-    if result.lr <= bound:
-        return ""
-    w_ih, w_ho = result.weights[-1]
-    if result.converged:
-        return (
-            f"η = {result.lr:g} is above the bound {bound:.4g} for the minimum gradient flow "
-            "reaches, yet it converged: the steps drifted to a flatter minimum (w_ho² - w_ih² = "
-            f"{w_ho**2 - w_ih**2:.2g} at the end, not {float(balance()):g})"
-        )
-    last = result.errors[-100:]
-    flattest = flattest_rate()
-    beyond = f", and above {flattest:g}, where no minimum is stable" if result.lr > flattest else ""
-    return (
-        f"η = {result.lr:g} is above {bound:.4g}{beyond}: the weights neither settle nor blow "
-        f"up, the error still swings between {min(last):.3g} and {max(last):.3g} over the last "
-        f"{len(last)} updates"
-    )
 
 
 def report(result: Result) -> Report:
@@ -287,9 +220,9 @@ def report(result: Result) -> Report:
         run.append(Figure("final w_ih", final_ih, w[-1][0], printed=False))
         run.append(Figure("final w_ho", final_ho, w[-1][1], printed=False))
     else:
-        judged = "only step 0 is judged: the run diverged" if finding else (
-            "only step 0 and the inversion are judged"
-        )
+        judged = "only step 0 and the inversion are judged"
+        if finding:
+            judged = "only step 0 is judged: the run diverged"
         notes.append(
             f"η = {lr:g} has no derived trajectory (the article's own η is unknown): {judged}. "
             "Derived for η = "
@@ -301,7 +234,10 @@ def report(result: Result) -> Report:
     run.append(
         Figure("learns to invert (reaches the stop)", True, result.converged, not_judged=after)
     )
-    notes.extend(note for note in (_unsettled(result),) if note and not finding)
+    unsettled = VALLEY.unsettled(
+        lr, converged=result.converged, weights=w[-1], errors=result.errors
+    )
+    notes.extend(note for note in (unsettled,) if note and not finding)
 
     (x1, p1), (x2, p2) = result.predictions
     exact = PREDICTIONS.get(lr)
@@ -325,7 +261,7 @@ def report(result: Result) -> Report:
             Section("the learned inversion", tuple(learned)),
         ),
         derivations=DERIVATIONS,
-        finding="" if finding is None else finding.sentence("inverter", "error", stability()),
+        finding="" if finding is None else finding.sentence("inverter", "error", VALLEY.sentence()),
     )
 
 

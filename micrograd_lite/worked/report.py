@@ -177,8 +177,9 @@ ProgressFactory = Callable[[str, int], Progress]
 @dataclass(frozen=True)
 class Options:
     """What a user may change when running the examples: the learning rate (None: each
-    example's own; `lr_name` in each example says what it sets), a progress bar, and the engine of long runs ("compiled": `micrograd_lite.compile`; "eager": a Value graph
-    and backward() per update; both give the same floats)."""
+    example's own; `Example.rate` says what it sets), a progress bar, and the engine of long
+    runs ("compiled": `micrograd_lite.compile`; "eager": a Value graph and backward() per
+    update; both give the same floats)."""
 
     lr: float | None = None
     progress: ProgressFactory | None = None

@@ -185,20 +185,38 @@ def _figures(
     other = "" if result.lr == LR else f"lr = {result.lr:g}, worked out for {LR:g}"
     ours_errors = result.errors + (math.nan,) * (ITERATIONS - len(result.errors))
     figures = [
-        Figure(f"error at iteration {k}", e, ours_errors[k - 1], rel_tol=err_tol, printed=False,
-               not_judged=other)
+        Figure(
+            f"error at iteration {k}",
+            e,
+            ours_errors[k - 1],
+            rel_tol=err_tol,
+            printed=False,
+            not_judged=other,
+        )
         for k, e in errors.items()
     ]
     figures += [
-        Figure(f"output for {x[0]:g} XOR {x[1]:g}", o, ours, abs_tol=out_tol, printed=False,
-               not_judged=other)
+        Figure(
+            f"output for {x[0]:g} XOR {x[1]:g}",
+            o,
+            ours,
+            abs_tol=out_tol,
+            printed=False,
+            not_judged=other,
+        )
         for x, o, ours in zip(INPUTS, outputs, result.outputs, strict=True)
     ]
     figures.append(
-        Figure("Σ(o - t)², final weights", final_error, result.final_error, rel_tol=err_tol,
-               printed=False, not_judged=other)
+        Figure(
+            "Σ(o - t)², final weights",
+            final_error,
+            result.final_error,
+            rel_tol=err_tol,
+            printed=False,
+            not_judged=other,
+        )
     )
-    return tuple(figures)  # fmt: skip
+    return tuple(figures)
 
 
 def _notes(result: Result) -> tuple[str, ...]:
