@@ -62,7 +62,7 @@ EXAMPLES: dict[str, Example] = {
             "a = 1.5·w, converges to 1/3",
             single_weight.results,
             lambda options, runs: single_weight.report(*runs),
-            rate="r (0.1)",
+            rate="r (default 0.1)",
         ),
         Example(
             "inverter",
@@ -70,14 +70,14 @@ EXAMPLES: dict[str, Example] = {
             "input (--lr sets η)",
             inverter.results,
             lambda options, runs: inverter.report(*runs),
-            rate="η (0.1)",
+            rate="η (default 0.1)",
         ),
         Example(
             "xor",
             'Tom Martin\'s "Neural networks from scratch": a bias-free 2-3-1 ReLU net learns XOR',
             xor.results,
             lambda options, runs: xor.report(*runs),
-            rate="lr on (o - t)², the talk's alpha = 2·lr (0.1)",
+            rate="lr on (o - t)², the talk's alpha = 2·lr (default 0.1)",
         ),
         Example(
             "adding-neuron",
