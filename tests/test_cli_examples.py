@@ -107,10 +107,33 @@ def test_bad_lr_exits_two(lr: str, shown: str, capsys: pytest.CaptureFixture[str
     )
 
 
-def test_lr_without_the_inverter_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
-    assert "inverter is not among the examples" in refused(
-        capsys, "examples", "xor", "--lr", "0.05"
+def test_lr_for_an_example_without_one_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
+    line = refused(capsys, "examples", "xor", "adding-neuron", "--lr", "0.05")
+    assert line.endswith(
+        "--lr: adding-neuron takes no learning rate; --lr applies to single-weight, inverter, xor"
     )
+    assert "adding-neuron takes no learning rate" in refused(capsys, "examples", "--lr", "0.05")
+
+
+def test_inverter_divergence_is_one_sentence_and_exit_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["examples", "inverter", "--lr", "3"]) == 1
+    out = capsys.readouterr().out
+    sentence = next(line for line in out.splitlines() if "training diverged" in line).strip()
+    assert sentence.startswith("inverter: training diverged at update 4 with η = 3: the error ")
+    assert "stable only for η below about 0.9994" in sentence
+    assert out.count(sentence) == 2  # under the report's header, and in the closing headline
+    assert out.endswith(f"  {sentence}\n1 of 1 examples diverged: inverter\n")
+    assert "MISS" not in out  # the predictions of the blown-up net are not judged
+
+
+def test_lr_sets_single_weight_and_xor(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["examples", "single-weight", "xor", "--lr", "0.5"]) == 1
+    out = capsys.readouterr().out
+    assert "single-weight: training diverged at step 16 with r = 0.5" in out
+    assert "lr 0.5 (alpha 1)" in out and "not judged: lr = 0.5, worked out for 0.1" in out
+    assert "1 of 2 examples diverged: single-weight" in out and "MISS" not in out
 
 
 def test_plot_into_a_directory_that_cannot_be_written(

@@ -60,7 +60,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         above=0.0,
         default=None,
         metavar="LR",
-        help="the inverter's learning rate η (default 0.1; the article does not print its own)",
+        help="the learning rate, for every example asked for that takes one: "
+        + "; ".join(f"{e.name}: {e.rate}" for e in EXAMPLES.values() if e.rate)
+        + ". At another rate than the default the figures that depend on it are shown, not "
+        "judged; a run that diverges is reported with the largest stable rate where it is "
+        "derived, and exits 1",
     )
     parser.add_argument(
         "--quiet", action="store_true", help="no progress bar, only the comparison tables"
@@ -174,10 +178,11 @@ def run(args: argparse.Namespace) -> int:
             f"unknown example {', '.join(map(repr, unknown))}; choose from: {', '.join(EXAMPLES)}"
         )
     lr: float | None = args.lr
-    if lr is not None and "inverter" not in names:
+    fixed = [n for n in names if not EXAMPLES[n].rate]
+    if lr is not None and fixed:
+        takes = ", ".join(n for n, e in EXAMPLES.items() if e.rate)
         raise BadArgument(
-            "--lr sets the inverter's η, but inverter is not among the examples asked for "
-            f"({', '.join(names)})"
+            f"--lr: {', '.join(fixed)} takes no learning rate; --lr applies to {takes}"
         )
     directory: Path | None = args.plot
     if directory is not None:

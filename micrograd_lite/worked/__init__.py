@@ -6,7 +6,8 @@ and the article's hyperparameters, and has `run() -> Result` (figures, never pri
 A report counts apart the figures an article prints and the references derived for it (†),
 and names the file under docs/worked/ that derives them.
 `EXAMPLES` lists them by the names the CLI takes (`micrograd-lite examples xor inverter`); the
-other modules (report, seedrandom, adding_neuron_training) are the examples' helpers.
+other modules (report, divergence, inverter_stability, seedrandom, adding_neuron_training)
+are the examples' helpers.
 
     >>> list(EXAMPLES)
     ['single-weight', 'inverter', 'xor', 'adding-neuron']
@@ -45,6 +46,7 @@ class Example:
     results: Callable[[Options], tuple[Any, ...]]
     report_from: Callable[[Options, tuple[Any, ...]], Report]
     slow: bool = False  # minutes rather than seconds
+    rate: str = ""  # what `--lr` sets in this example ("" when it takes no learning rate)
 
     def compare(self, options: Options) -> Report:
         """Run and compare with the article."""
@@ -60,6 +62,7 @@ EXAMPLES: dict[str, Example] = {
             "a = 1.5·w, converges to 1/3",
             single_weight.results,
             lambda options, runs: single_weight.report(*runs),
+            rate="r (default 0.1)",
         ),
         Example(
             "inverter",
@@ -67,12 +70,14 @@ EXAMPLES: dict[str, Example] = {
             "input (--lr sets η)",
             inverter.results,
             lambda options, runs: inverter.report(*runs),
+            rate="η (default 0.1)",
         ),
         Example(
             "xor",
             'Tom Martin\'s "Neural networks from scratch": a bias-free 2-3-1 ReLU net learns XOR',
             xor.results,
             lambda options, runs: xor.report(*runs),
+            rate="lr on (o - t)², the talk's alpha = 2·lr (default 0.1)",
         ),
         Example(
             "adding-neuron",

@@ -14,6 +14,14 @@ the default is 0.1 (89 updates); the article's formulas, iterated, give referenc
 for η = 0.1, 0.05, 0.01, 0.2 and 0.5 (docs/worked/inverter.md derives them).
 The learned map w_ih·w_ho ≈ -1 then inverts any input: 0.4 → -0.4 and -200 → 200.
 
+Too large an η makes it diverge (`divergence.py` decides from the errors; the report then
+says so instead of judging the predictions). At a minimum, w_ih·w_ho = Y/X, the Hessian of E
+has eigenvalues 0 and X²(w_ih² + w_ho²); gradient flow keeps w_ho² - w_ih² at its start, 0.0675,
+so the minimum it heads for has w_ih² + w_ho² = √(0.0675² + 4(Y/X)²) and a step there is
+stable only for η < 2/(X²·√(0.0675² + 4)) ≈ 0.9994 (`inverter_stability`). Measured: the runs
+converge up to η = 0.999, oscillate without settling from 1.0 to about 1.9, and blow up
+beyond (docs/worked/inverter.md).
+
     >>> result = run()
     >>> result.updates, result.hand_grads == result.autograd_grads
     (89, True)
@@ -27,6 +35,8 @@ from dataclasses import dataclass
 from micrograd_lite.losses import half_squared_error
 from micrograd_lite.nn import Neuron
 from micrograd_lite.optim import SGD
+from micrograd_lite.worked.divergence import Divergence, diverged
+from micrograd_lite.worked.inverter_stability import Valley
 from micrograd_lite.worked.report import (
     Figure,
     Options,
@@ -44,6 +54,7 @@ LR = 0.1
 TOL = 1e-6  # stop when |out - Y| < TOL
 MAX_UPDATES = 100_000  # small η converge slowly (η = 0.01 needs 941); too large ones diverge
 PROBES = (0.4, -200.0)  # the article's last two instructions: predictions for unseen inputs
+VALLEY = Valley(W_IH, W_HO, X, Y)  # the largest stable η, derived (inverter_stability)
 
 ARTICLE = article("Backpropagation and Gradient Descent")
 DERIVATIONS = "docs/worked/inverter.md"  # where each † reference below comes from
@@ -89,6 +100,7 @@ class Result:
     errors: tuple[float, ...]
     converged: bool  # |out - Y| < 1e-6 reached (False: diverged or MAX_UPDATES hit)
     predictions: tuple[tuple[float, float], ...]  # (input, output) for PROBES
+    overflowed: bool = False  # the run stopped because (out - Y)² overflowed
 
     @property
     def updates(self) -> int:
@@ -120,13 +132,14 @@ def run(*, lr: float = LR, tol: float = TOL, max_updates: int = MAX_UPDATES) -> 
     errors: list[float] = []
     hand = autograd = (math.nan, math.nan)
     hidden0 = math.nan
-    converged = False
+    converged = overflowed = False
     while True:
         h = hidden([X])
         out = output(h)
         try:
             error = half_squared_error(out, Y)
         except OverflowError:  # η too large: the weights blew up and (out - Y)² overflowed
+            overflowed = True
             break
         outputs.append(out.data)
         errors.append(error.data)
@@ -158,11 +171,23 @@ def run(*, lr: float = LR, tol: float = TOL, max_updates: int = MAX_UPDATES) -> 
         errors=tuple(errors),
         converged=converged,
         predictions=predictions,
+        overflowed=overflowed,
     )
 
 
+def divergence(result: Result) -> Divergence | None:
+    """Whether the run diverged, from its errors (`divergence.py`'s rule)."""
+    return diverged(result.errors, rate=f"η = {result.lr:g}", overflowed=result.overflowed)
+
+
 def report(result: Result) -> Report:
-    """The article's figures beside ours; the derived trajectory when η is one worked out."""
+    """The article's figures beside ours; the derived trajectory when η is one worked out.
+
+    A diverged run is reported as a finding (`divergence`), and its outcome (learns to invert,
+    the learned map, the predictions) is shown but not judged.
+    """
+    finding = divergence(result)
+    after = "training diverged" if finding else ""
     (hand_ih, hand_ho), (auto_ih, auto_ho) = result.hand_grads, result.autograd_grads
     step0 = (
         Figure("φ(a_h) = X·w_ih", 0.15, result.hidden0),
@@ -195,23 +220,34 @@ def report(result: Result) -> Report:
         run.append(Figure("final w_ih", final_ih, w[-1][0], printed=False))
         run.append(Figure("final w_ho", final_ho, w[-1][1], printed=False))
     else:
+        judged = "only step 0 and the inversion are judged"
+        if finding:
+            judged = "only step 0 is judged: the run diverged"
         notes.append(
-            f"η = {lr:g} has no derived trajectory (the article's own η is unknown): only step 0 "
-            "and the inversion are judged. Derived for η = "
+            f"η = {lr:g} has no derived trajectory (the article's own η is unknown): {judged}. "
+            "Derived for η = "
             f"{', '.join(f'{x:g}' for x in TRAJECTORIES)}."
         )
         run.append(Figure("updates until |out - Y| < 1e-6", None, updates))
         run.append(Figure("final w_ih", None, w[-1][0]))
         run.append(Figure("final w_ho", None, w[-1][1]))
-    run.append(Figure("learns to invert (reaches the stop)", True, result.converged))
+    run.append(
+        Figure("learns to invert (reaches the stop)", True, result.converged, not_judged=after)
+    )
+    unsettled = VALLEY.unsettled(
+        lr, converged=result.converged, weights=w[-1], errors=result.errors
+    )
+    notes.extend(note for note in (unsettled,) if note and not finding)
 
     (x1, p1), (x2, p2) = result.predictions
     exact = PREDICTIONS.get(lr)
-    learned = [Figure("w_ih·w_ho (the learned map)", -1.0, result.product, abs_tol=1e-6)]
+    learned = [
+        Figure("w_ih·w_ho (the learned map)", -1.0, result.product, abs_tol=1e-6, not_judged=after)
+    ]
     if exact is not None:
         learned[0] = Figure("w_ih·w_ho (the learned map)", exact[0], result.product, printed=False)
-    learned.append(Figure(f"predict({x1:g}) (→ -0.4)", -0.4, p1, abs_tol=1e-5))
-    learned.append(Figure(f"predict({x2:g}) (→ 200)", 200.0, p2, abs_tol=1e-3))
+    learned.append(Figure(f"predict({x1:g}) (→ -0.4)", -0.4, p1, abs_tol=1e-5, not_judged=after))
+    learned.append(Figure(f"predict({x2:g}) (→ 200)", 200.0, p2, abs_tol=1e-3, not_judged=after))
     if exact is not None:
         learned.append(Figure(f"predict({x1:g}), exact", exact[1], p1, printed=False))
         learned.append(Figure(f"predict({x2:g}), exact", exact[2], p2, printed=False))
@@ -225,6 +261,7 @@ def report(result: Result) -> Report:
             Section("the learned inversion", tuple(learned)),
         ),
         derivations=DERIVATIONS,
+        finding="" if finding is None else finding.sentence("inverter", "error", VALLEY.sentence()),
     )
 
 

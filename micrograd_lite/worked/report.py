@@ -3,6 +3,13 @@
 A `Figure` knows how it is judged: exactly (`==`, the default, for figures the articles' code
 reproduces bit for bit) or within a stated tolerance (`abs_tol` / `rel_tol`, as `math.isclose`).
 `expected=None` marks a figure the article does not give at all: it is shown, never judged.
+`not_judged="why"` shows a reference without judging it: at a learning rate the reference was
+not worked out for, or for the predictions of a run that diverged.
+
+A report's `finding` is a sentence about the run as a whole that fails it on its own: training
+diverged (`divergence.py`). It is printed under the report's header and repeated in the
+closing headline, and the figures that a diverged run makes meaningless are `not_judged`
+rather than counted as misses.
 
 Every judged figure is one of two kinds, and the report counts them apart so that it never
 claims more than was checked:
@@ -55,10 +62,11 @@ class Figure:
     abs_tol: float = 0.0
     rel_tol: float = 0.0
     printed: bool = True  # False: a derived reference (†), explained in the report's derivations
+    not_judged: str = ""  # why a reference is shown but not judged ("diverged", "η = 3")
 
     @property
     def judged(self) -> bool:
-        return self.expected is not None
+        return self.expected is not None and not self.not_judged
 
     @property
     def derived(self) -> bool:
@@ -69,7 +77,7 @@ class Figure:
     def ok(self) -> bool:
         """True when ours matches (figures without a reference value always pass)."""
         expected, ours = self.expected, self.ours
-        if expected is None:
+        if expected is None or self.not_judged:
             return True
         if self.abs_tol == 0.0 and self.rel_tol == 0.0:
             return type(expected) is type(ours) and expected == ours
@@ -81,6 +89,8 @@ class Figure:
     def verdict(self) -> str:
         if self.expected is None:
             return "(not in the article)"
+        if self.not_judged:
+            return f"not judged: {self.not_judged}"
         if not self.ok:
             return "MISS"
         if self.abs_tol == 0.0 and self.rel_tol == 0.0:
@@ -120,6 +130,7 @@ class Report:
     about: str = ""
     sections: tuple[Section, ...] = field(default_factory=tuple)
     derivations: str = ""
+    finding: str = ""  # a sentence that fails the run as a whole: "inverter: training diverged..."
 
     def __post_init__(self) -> None:
         if self.derived and not self.derivations:
@@ -144,7 +155,7 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return all(f.ok for f in self.figures)
+        return not self.finding and all(f.ok for f in self.figures)
 
     @property
     def misses(self) -> tuple[Figure, ...]:
@@ -165,9 +176,10 @@ ProgressFactory = Callable[[str, int], Progress]
 
 @dataclass(frozen=True)
 class Options:
-    """What a user may change when running the examples: the inverter's η, a progress bar,
-    and the engine of long runs ("compiled": `micrograd_lite.compile`; "eager": a Value graph
-    and backward() per update; both give the same floats)."""
+    """What a user may change when running the examples: the learning rate (None: each
+    example's own; `Example.rate` says what it sets), a progress bar, and the engine of long
+    runs ("compiled": `micrograd_lite.compile`; "eager": a Value graph and backward() per
+    update; both give the same floats)."""
 
     lr: float | None = None
     progress: ProgressFactory | None = None
@@ -189,7 +201,7 @@ def show(x: Shown | None) -> str:
 
 
 def _cells(f: Figure) -> tuple[str, str, str, str]:
-    expected = show(f.expected) + (" †" if f.derived else "")
+    expected = show(f.expected) + (" †" if f.expected is not None and not f.printed else "")
     return (f.name, expected, show(f.ours), f.verdict)
 
 
@@ -229,12 +241,14 @@ def format_report(report: Report) -> str:
     lines = [f"{report.name}: {report.article}"]
     if report.about:
         lines.append(f"  {report.about}")
+    if report.finding:  # one sentence per line (xor can have one per run)
+        lines += ["", *(f"  {line}" for line in report.finding.splitlines())]
     for section in report.sections:
         lines += ["", f"  {section.heading}", row(header)]
         lines += [row(_cells(f)) for f in section.figures]
         lines += [f"    {note}" for note in section.notes]
     lines.append("")
-    if report.derived:
+    if any(f.expected is not None and not f.printed for f in figures):
         lines.append(
             "  † not printed in the article: derived from exact algebra, the article's own "
             f"formulas or the author's program, rerun; each is explained in {report.derivations}"
@@ -242,10 +256,10 @@ def format_report(report: Report) -> str:
     lines.append(f"  {summary(report)}")
     judged = [f for f in figures if f.judged]
     total = f"  {_matched(judged)} figures match in all."
-    if report.ok:
-        lines.append(total)
-    else:
-        lines.append(f"{total} MISSED: {'; '.join(f.name for f in judged if not f.ok)}")
+    if not judged:  # another learning rate than the references were worked out for
+        total = "  no figure is judged at these settings: the notes say what the runs did."
+    missed = [f.name for f in judged if not f.ok]
+    lines.append(f"{total} MISSED: {'; '.join(missed)}" if missed else total)
     return "\n".join(lines)
 
 
@@ -259,17 +273,25 @@ def format_headline(reports: Sequence[Report]) -> str:
         "Printed: the figures an article prints. Derived (†): reference values it does not print,",
         "worked out from exact algebra, the article's own formulas or the author's program, rerun",
         "(docs/worked/ in the repository derives each one).",
-        *(f"  {summary(r)}" for r in reports),
     ]
-    failed = [r.name for r in reports if not r.ok]
-    if failed:
+    for r in reports:
+        lines.append(f"  {summary(r)}")
+        lines += [f"  {line}" for line in r.finding.splitlines()]
+    diverged = [r.name for r in reports if r.finding]
+    if diverged:
+        lines.append(f"{len(diverged)} of {len(reports)} examples diverged: {', '.join(diverged)}")
+    missed = [r.name for r in reports if r.misses]
+    if missed:
         lines.append(
-            f"{len(failed)} of {len(reports)} examples missed a figure: {', '.join(failed)}"
+            f"{len(missed)} of {len(reports)} examples missed a figure: {', '.join(missed)}"
         )
-    else:
+    if not diverged and not missed:
         printed = [f for r in reports for f in r.printed]
         derived = [f for r in reports for f in r.derived]
         every = "The example matches" if len(reports) == 1 else f"All {len(reports)} examples match"
         counts = f"{_matched(printed)} printed figures and {_matched(derived)} derived references"
-        lines.append(f"{every}: {counts}.")
+        if printed or derived:
+            lines.append(f"{every}: {counts}.")
+        else:
+            lines.append("Nothing was judged at these settings.")
     return "\n".join(lines)

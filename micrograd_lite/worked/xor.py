@@ -13,6 +13,13 @@ under Node, it gives the figures compared here, bit for bit (docs/worked/xor.md 
 reruns it). A second setup draws the weights with `random.Random(1)` in micrograd's neuron
 order (h = 3) and also converges.
 
+At another lr (`examples xor --lr LR`) the references, all worked out for lr = 0.1, are shown
+but not judged. A run whose error grows without bound or overflows is reported as diverged
+(`divergence.py`); no stable bound is derived for this net (the ReLUs make the error piecewise
+quadratic in each weight, with pieces that depend on all the others). What large rates do
+instead: the error jumps, then every hidden unit dies (its input ≤ 0 on all four rows, so no
+gradient reaches its weights again) and the error freezes at 2; the report counts the dead units.
+
     >>> result = run()
     >>> [round(o, 3) for o in result.outputs]
     [0.0, 0.998, 0.999, -0.0]
@@ -20,6 +27,7 @@ order (h = 3) and also converges.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +36,7 @@ from micrograd_lite.losses import squared_error
 from micrograd_lite.nn import MLP
 from micrograd_lite.optim import SGD
 from micrograd_lite.value import Value
+from micrograd_lite.worked.divergence import Divergence, diverged
 from micrograd_lite.worked.report import (
     Figure,
     Options,
@@ -81,6 +90,17 @@ class Result:
     final_error: float  # Σ (o - t)² with the final weights
     w_ih: tuple[tuple[float, ...], ...]
     w_ho: tuple[float, ...]
+    lr: float = LR
+    overflowed: bool = False  # stopped: iteration len(errors) + 1 overflowed a row's (o - t)²
+
+    @property
+    def dead_units(self) -> int:
+        """Hidden units whose input Σ x_i·W_ih[i][j] is ≤ 0 on all four rows: relu passes no
+        gradient back to their weights, so they stay dead."""
+        return sum(
+            all(sum(x[i] * self.w_ih[i][j] for i in range(2)) <= 0.0 for x in INPUTS)
+            for j in range(len(self.w_ho))
+        )
 
 
 def talk_network() -> MLP:
@@ -101,27 +121,55 @@ def _output(model: MLP, x: Sequence[float]) -> Value:
 
 
 def run(*, model: MLP | None = None, lr: float = LR, iterations: int = ITERATIONS) -> Result:
-    """Train `model` (default: the talk's weights) per sample; nothing is printed."""
+    """Train `model` (default: the talk's weights) per sample; nothing is printed.
+
+    A run that diverges stops early: after an iteration whose error is not finite, or at a row
+    whose (o - t)² overflows.
+    """
     model = talk_network() if model is None else model
     optimizer = SGD(model.parameters(), lr)
     errors = []
+    overflowed = False
     for _ in range(iterations):
         error = 0.0
-        for x, target in zip(INPUTS, TARGETS, strict=True):
-            loss = squared_error(_output(model, x), target)
-            error += loss.data  # before this row's update, as the author logs it
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+        try:
+            for x, target in zip(INPUTS, TARGETS, strict=True):
+                loss = squared_error(_output(model, x), target)
+                error += loss.data  # before this row's update, as the author logs it
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+        except OverflowError:  # a huge lr: the output blew up and (o - t)² left the floats
+            overflowed = True
+            break
         errors.append(error)
+        if not math.isfinite(error):
+            break
     outputs = tuple(_output(model, x).data for x in INPUTS)
     final_error = 0.0
     for o, t in zip(outputs, TARGETS, strict=True):
-        final_error += (o - t) ** 2
+        try:
+            final_error += (o - t) ** 2
+        except OverflowError:
+            final_error = math.inf
     hidden_layer, output_layer = model.layers
     w_ih = tuple(tuple(n.w[i].data for n in hidden_layer.neurons) for i in range(2))
     w_ho = tuple(w.data for w in output_layer.neurons[0].w)
-    return Result(tuple(errors), outputs, final_error, w_ih, w_ho)
+    return Result(tuple(errors), outputs, final_error, w_ih, w_ho, float(lr), overflowed)
+
+
+def divergence(result: Result) -> Divergence | None:
+    """Whether the run diverged, from its iterations' errors (`divergence.py`'s rule)."""
+    return diverged(
+        result.errors,
+        rate=f"lr = {result.lr:g} (alpha = {2 * result.lr:g})",
+        unit="iteration",
+        first=1,
+        overflowed=result.overflowed,
+    )
+
+
+NO_BOUND = "no stable learning rate is derived for this net (no closed form)"
 
 
 def _figures(
@@ -134,23 +182,62 @@ def _figures(
 ) -> tuple[Figure, ...]:
     out_tol = 0.0 if exact else OUTPUT_ABS_TOL
     err_tol = 0.0 if exact else ERROR_REL_TOL
+    other = "" if result.lr == LR else f"lr = {result.lr:g}, worked out for {LR:g}"
+    ours_errors = result.errors + (math.nan,) * (ITERATIONS - len(result.errors))
     figures = [
-        Figure(f"error at iteration {k}", e, result.errors[k - 1], rel_tol=err_tol, printed=False)
+        Figure(
+            f"error at iteration {k}",
+            e,
+            ours_errors[k - 1],
+            rel_tol=err_tol,
+            printed=False,
+            not_judged=other,
+        )
         for k, e in errors.items()
     ]
     figures += [
-        Figure(f"output for {x[0]:g} XOR {x[1]:g}", o, ours, abs_tol=out_tol, printed=False)
+        Figure(
+            f"output for {x[0]:g} XOR {x[1]:g}",
+            o,
+            ours,
+            abs_tol=out_tol,
+            printed=False,
+            not_judged=other,
+        )
         for x, o, ours in zip(INPUTS, outputs, result.outputs, strict=True)
     ]
     figures.append(
-        Figure("Σ(o - t)², final weights", final_error, result.final_error, rel_tol=err_tol,
-               printed=False)
-    )  # fmt: skip
+        Figure(
+            "Σ(o - t)², final weights",
+            final_error,
+            result.final_error,
+            rel_tol=err_tol,
+            printed=False,
+            not_judged=other,
+        )
+    )
     return tuple(figures)
 
 
+def _notes(result: Result) -> tuple[str, ...]:
+    """At another lr than 0.1: how many hidden units died, when any did (not after divergence)."""
+    dead = result.dead_units
+    if result.lr == LR or not dead or divergence(result) is not None:
+        return ()
+    worst = max(range(len(result.errors)), key=result.errors.__getitem__)
+    return (
+        f"{dead} of {len(result.w_ho)} hidden units are dead at the end (input ≤ 0 on all four "
+        "rows: relu passes no gradient back, so their weights no longer move); the error was "
+        f"{result.errors[-1]:.3g} at the last iteration, {result.errors[worst]:.3g} at its "
+        f"largest (iteration {worst + 1})",
+    )
+
+
 def report(talk: Result, seeded: Result | None = None) -> Report:
-    """The reference figures beside ours, for the talk's weights and (optionally) seed 1."""
+    """The reference figures beside ours, for the talk's weights and (optionally) seed 1.
+
+    At another lr the references are shown, not judged; a run that diverged is the finding.
+    """
     sections = [
         Section(
             "the talk's hard-coded weights, h = 3 (bit-exact)",
@@ -158,28 +245,38 @@ def report(talk: Result, seeded: Result | None = None) -> Report:
             (
                 "the posts print no numbers: every reference here is derived (the author's talk "
                 "program, rerun)",
+                *_notes(talk),
             ),
         )
     ]
+    runs = [("xor, the talk's weights", talk)]
     if seeded is not None:
         sections.append(
             Section(
                 "random.Random(1) init in micrograd's neuron order, h = 3",
                 _figures(seeded, SEED1_ERRORS, SEED1_OUTPUTS, SEED1_FINAL_ERROR, exact=False),
+                _notes(seeded),
             )
         )
+        runs.append(("xor, random.Random(1) init", seeded))
+    findings = [(name, divergence(result)) for name, result in runs]
+    lr = talk.lr
     return Report(
         "xor",
         ARTICLE,
-        "2-3-1 ReLU net, no biases, per-sample SGD on (o - t)², lr 0.1 (alpha 0.2), 60 iterations",
+        f"2-3-1 ReLU net, no biases, per-sample SGD on (o - t)², lr {lr:g} (alpha {2 * lr:g}), "
+        f"{ITERATIONS} iterations",
         tuple(sections),
         derivations=DERIVATIONS,
+        finding="\n".join(d.sentence(name, "error", NO_BOUND) for name, d in findings if d),
     )
 
 
 def results(options: Options) -> tuple[Result, Result]:
-    """The talk's hard-coded weights, then the random.Random(1) init (no option applies)."""
-    return run(), run(model=seeded_network(1))
+    """The talk's hard-coded weights, then the random.Random(1) init, at lr = `options.lr`
+    (default 0.1)."""
+    lr = LR if options.lr is None else options.lr
+    return run(lr=lr), run(model=seeded_network(1), lr=lr)
 
 
 def compare(options: Options) -> Report:
