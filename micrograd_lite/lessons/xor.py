@@ -58,12 +58,13 @@ def xor_lesson() -> Lesson:
     result = xor.run()
     exercise_list = exercises()
     key, key_checks, figures = key_steps(rp)
-    implicit, implicit_checks = implicit_step(rp, result)
+    implicit, implicit_checks, more = implicit_step(rp, result)
     checks = (
         *key_checks,
         *implicit_checks,
         ("each exercise's check confirms its answer", all(e.verify() for e in exercise_list)),
     )
+    figures |= more
     figures |= {f"error at {k}": result.errors[k - 1] for k in ITERATIONS}
     figures |= {
         f"output {x[0]:g}{x[1]:g}": o for x, o in zip(xor.INPUTS, result.outputs, strict=True)
@@ -179,7 +180,9 @@ def key_steps(rp: Replay) -> tuple[list[Step], list[tuple[str, bool]], dict[str,
     return [key, check, update], checks, figures
 
 
-def implicit_step(rp: Replay, result: xor.Result) -> tuple[Step, list[tuple[str, bool]]]:
+def implicit_step(
+    rp: Replay, result: xor.Result
+) -> tuple[Step, list[tuple[str, bool]], dict[str, float]]:
     """The factor 2, a dead ReLU, the row (0, 0), the talk's weights, what h = 2 can represent
     and how often a random start gets stuck: each with its numbers."""
     start, between, after = rp.weights
@@ -224,7 +227,11 @@ def implicit_step(rp: Replay, result: xor.Result) -> tuple[Step, list[tuple[str,
         ("the dead unit's weights do not move on (0, 1)", after[DEAD] == start[DEAD]),
         ("the h = 2 net outputs XOR exactly", h2_outputs == list(xor.TARGETS)),
     ]
-    return step, checks
+    figures = {
+        "z3": g["z3"].data, "dE/dw_ih_B3": params[DEAD].grad, "converged": converged,
+        "dead start": dead_start,
+    }  # fmt: skip
+    return step, checks, figures
 
 
 def notation_step() -> Step:
