@@ -106,7 +106,7 @@ def key_steps(rp: Replay) -> tuple[list[Step], list[tuple[str, bool]], dict[str,
         f"Each factor, named: dE/dO = 2(O - target) = 2 · ({short(delta)}) = "
         f"{short(factors[0])} (through the node O - target, whose local derivative is 1); "
         f"dO/dH1 = w_ho of unit 1 ({OUT}) = {short(factors[1])}; dH1/dz1 = reluDeriv(z1) = "
-        f"{short(relu1)}, as z1 = {short(z1)} > 0; dz1/d{KEY} = B = {short(b)}.",
+        f"{short(relu1)}, as z1 = {short(z1)} > 0; dz1/d({KEY}) = B = {short(b)}.",
         "On (0, 1) only B is on (A = 0), so the article's one-input H = relu(A * w_ih) is "
         f"exactly H1 = relu(B · w_ih_B) here: its A is our B, its w_ih our {KEY}.",
         "The article writes derivative ~ (O - target) · reluDeriv(A * w_ih) · A · w_ho = "
@@ -137,8 +137,7 @@ def key_steps(rp: Replay) -> tuple[list[Step], list[tuple[str, bool]], dict[str,
     check = Step(check.heading, (*check.lines, "", *block(
         "The article's formulas as written, without the 2, against E = (O - target)²:",
         str(as_written).splitlines(),
-        "The same formulas against ½(O - target)²:",
-        [str(half).splitlines()[-1]],
+        ["The same formulas against ½(O - target)²:", f"  {str(half).splitlines()[-1]}"],
         "So the article's derivatives are the gradient of ½(O - target)², not of its error "
         "(O - target)²; the next step shows why its alpha = 0.2 still takes our steps.",
     )))  # fmt: skip
@@ -196,7 +195,7 @@ def implicit_step(
     converged, dead_start = random_starts()
     step = Step("What the article leaves implicit", block(
         "The factor 2: the article's derivatives are those of ½(O - target)², half of ours; "
-        "alpha = 0.2 makes up for it exactly (steps 4 and 5).",
+        "alpha = 0.2 makes up for it exactly (steps 3 to 5).",
         f"A dead ReLU: on (0, 1) hidden unit 3 has z3 = A·w_ih_A + B·w_ih_B = "
         f"{short(g['z3'].data)} <= 0, so H3 = 0 and explain's chain through it has the factor "
         f"dH3/dz3 = reluDeriv(z3) = {short(g['H3'].local_grads[0])}:",
