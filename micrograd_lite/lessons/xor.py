@@ -154,7 +154,8 @@ def key_steps(rp: Replay) -> tuple[list[Step], list[tuple[str, bool]], dict[str,
         "The article's update, weight -= alpha · activation · (output - target), in plain floats "
         f"as the talk's code does it: {short(start[OUT])} - 0.2 · {short(h1)} · ({short(delta)}) "
         f"= {author[OUT]!r}. For the key weight {KEY}, its w_ih -= alpha · B · (O - target) · "
-        f"w_ho · reluDeriv(z1) gives {author[KEY]!r}, the optimizer {after[KEY]!r}.",
+        f"w_ho · reluDeriv(z1) gives {author[KEY]!r}, the optimizer {after[KEY]!r}: "
+        f"{'the same float' if author[KEY] == after[KEY] else 'they differ'}.",
         "alpha · (O - target) = 0.2 · (O - target) = 0.1 · 2(O - target): the article's "
         "alpha = 0.2 on its derivative is our lr = 0.1 on (O - target)² (or lr 0.2 on "
         "½(O - target)²). Scaling by 2 is exact in binary and 0.2 is exactly twice 0.1 as "
