@@ -5,6 +5,8 @@
                       checked, one update by hand, tables
     pictures.py       the lesson's labelled graph as files: a picture and a player page
     graphs.py         each example's labelled graph of its first update
+    xor.py            Tom Martin's XOR network: the factor 2 behind alpha, a dead ReLU
+    xor_exercises.py  what the XOR lesson computes with, and its exercises
 
 `LESSONS` maps each example's CLI name to the function that builds its lesson
 (`micrograd-lite examples NAME --explain` prints it).
@@ -15,7 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from micrograd_lite.lessons.lesson import Exercise, Lesson, Source, Step, format_lesson
+from micrograd_lite.lessons.xor import xor_lesson
 
-LESSONS: dict[str, Callable[[], Lesson]] = {}
+LESSONS: dict[str, Callable[[], Lesson]] = {
+    "xor": xor_lesson,
+}
 
 __all__ = ["LESSONS", "Exercise", "Lesson", "Source", "Step", "format_lesson"]

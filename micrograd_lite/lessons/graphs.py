@@ -51,17 +51,37 @@ def inverter_graph() -> Value:
     return error
 
 
+def xor_error(
+    model: MLP,
+    sample: tuple[float, float],
+    target: float,
+    loss: Callable[[Value, Value], Value] = squared_error,
+) -> Value:
+    """E = loss(O, target), (O - target)² by default, for one sample, labelled with the
+    article's names: inputs A and B, hidden unit j's pre-activation zj = A·w_ih_A + B·w_ih_B
+    and output Hj = relu(zj), the output O = Σ Hj·w_ho_j, the error E. Built with the model's
+    own layers, so the nodes and floats are those of `model(sample)`."""
+    first, last = model.layers
+    hidden = first([Value(sample[0], label="A"), Value(sample[1], label="B")])
+    assert isinstance(hidden, list)  # the talk's hidden layer has 3 units
+    for j, h in enumerate(hidden, 1):
+        h.label = f"H{j}"
+        (z,) = h.inputs  # relu's input: the unit's weighted sum
+        z.label = f"z{j}"
+    out = last(hidden)
+    assert isinstance(out, Value)  # one output neuron
+    out.label = "O"
+    error = loss(out, Value(target, label="target"))
+    error.label = "E"
+    return error
+
+
 def xor_graph() -> Value:
-    """The talk's 2-3-1 ReLU network on the sample (0, 1) -> 1, squared error."""
+    """The talk's 2-3-1 ReLU network on the sample (0, 1) -> 1, squared error: the run's first
+    update that moves a weight (the row (0, 0) before it changes none)."""
     model = xor.talk_network()
     name_parameters(model)
-    (a, b), target = xor.INPUTS[1], xor.TARGETS[1]
-    out = model([Value(a, label="A"), Value(b, label="B")])
-    assert isinstance(out, Value)  # one output neuron
-    out.label = "out"
-    loss = squared_error(out, target)
-    loss.label = "E"
-    return loss
+    return xor_error(model, xor.INPUTS[1], xor.TARGETS[1])
 
 
 def adding_neuron_graph() -> Value:
