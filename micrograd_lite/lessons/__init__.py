@@ -5,6 +5,8 @@
                       checked, one update by hand, tables
     pictures.py       the lesson's labelled graph as files: a picture and a player page
     graphs.py         each example's labelled graph of its first update
+    single_weight.py  "Understanding Neural Network Backpropagation Learning Algorithm"
+    inverter.py       "Backpropagation and Gradient Descent"
 
 `LESSONS` maps each example's CLI name to the function that builds its lesson
 (`micrograd-lite examples NAME --explain` prints it).
@@ -15,7 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from micrograd_lite.lessons.lesson import Exercise, Lesson, Source, Step, format_lesson
+from micrograd_lite.lessons.single_weight import single_weight_lesson
 
-LESSONS: dict[str, Callable[[], Lesson]] = {}
+LESSONS: dict[str, Callable[[], Lesson]] = {
+    "single-weight": single_weight_lesson,
+}
 
 __all__ = ["LESSONS", "Exercise", "Lesson", "Source", "Step", "format_lesson"]
