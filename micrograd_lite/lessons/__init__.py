@@ -5,8 +5,10 @@
                       checked, one update by hand, tables
     pictures.py       the lesson's labelled graph as files: a picture and a player page
     graphs.py         each example's labelled graph of its first update
-    single_weight.py  "Understanding Neural Network Backpropagation Learning Algorithm"
-    inverter.py       "Backpropagation and Gradient Descent"
+    single_weight.py  the lesson on "Understanding Neural Network Backpropagation Learning
+                      Algorithm" (single_weight_exercises.py: its exercises)
+    inverter.py       the lesson on "Backpropagation and Gradient Descent"
+                      (inverter_exercises.py: its exercises)
 
 `LESSONS` maps each example's CLI name to the function that builds its lesson
 (`micrograd-lite examples NAME --explain` prints it).
@@ -16,11 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from micrograd_lite.lessons.inverter import inverter_lesson
 from micrograd_lite.lessons.lesson import Exercise, Lesson, Source, Step, format_lesson
 from micrograd_lite.lessons.single_weight import single_weight_lesson
 
 LESSONS: dict[str, Callable[[], Lesson]] = {
     "single-weight": single_weight_lesson,
+    "inverter": inverter_lesson,
 }
 
 __all__ = ["LESSONS", "Exercise", "Lesson", "Source", "Step", "format_lesson"]

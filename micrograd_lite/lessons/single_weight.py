@@ -15,15 +15,17 @@ at i = 3/2, y = 1/2, r = 1/10, w0 = 4/5; it converges iff |1 - 2ri²| < 1, i.e. 
 
 from __future__ import annotations
 
+import itertools
 import math
 from fractions import Fraction
 
 from micrograd_lite.backward import topo_order
-from micrograd_lite.check import explain, gradcheck
+from micrograd_lite.check import explain
 from micrograd_lite.lessons.graphs import single_weight_graph
-from micrograd_lite.lessons.lesson import Exercise, Lesson, Source, Step
-from micrograd_lite.lessons.steps import hand_check, notation, paragraph, short, table
+from micrograd_lite.lessons.lesson import Lesson, Source, Step, wrap
+from micrograd_lite.lessons.single_weight_exercises import EXERCISES
 from micrograd_lite.lessons.steps import chain as chain_step
+from micrograd_lite.lessons.steps import hand_check, notation, paragraph, short, table
 from micrograd_lite.losses import squared_error
 from micrograd_lite.value import Value
 from micrograd_lite.worked import single_weight
@@ -44,14 +46,20 @@ def labelled(root: Value) -> dict[str, Value]:
     return {v.label: v for v in topo_order(root) if v.label}
 
 
-def factors(root: Value, wrt: Value, *through: str) -> list[float]:
-    """d root/d wrt along its only path, cut at the nodes labelled `through` (root side first):
-    [d root/d t1, d t1/d t2, ..., d tn/d wrt], each the product of explain's local derivatives
-    between the cuts, so the grouping is the article's whatever steps explain shows between."""
+def factors(root: Value, wrt: Value, *through: str) -> list[tuple[float, ...]]:
+    """explain's local derivatives along the only path from `root` to `wrt`, cut at the nodes
+    labelled `through` (root side first): the groups whose products are d root/d t1, d t1/d t2,
+    ..., d tn/d wrt. So the article's grouping holds however many steps explain shows."""
     path = explain(root, wrt).paths[0]
     names = [v.label for v in path.nodes]
     cuts = [0, *(names.index(t) for t in through), len(path.locals)]
-    return [math.prod(path.locals[a:b]) for a, b in zip(cuts, cuts[1:], strict=False)]
+    return [path.locals[a:b] for a, b in itertools.pairwise(cuts)]
+
+
+def hanging(line: str) -> list[str]:
+    """`line` wrapped to the lesson's width, its continuation lines indented under its text."""
+    indent = line[: len(line) - len(line.lstrip())]
+    return wrap(line.lstrip(), indent=indent, after=indent + "  ") if line else [""]
 
 
 def exact() -> dict[str, Fraction]:
@@ -96,7 +104,8 @@ def single_weight_lesson() -> Lesson:
     root = single_weight_graph()
     root.backward()
     nodes = labelled(root)
-    dc_da, da_dw = factors(root, nodes["w"], "a")
+    above_a, below_a = factors(root, nodes["w"], "a")
+    dc_da, da_dw = math.prod(above_a), math.prod(below_a)
     a = nodes["a"].data
 
     steps = [
@@ -122,7 +131,7 @@ def single_weight_lesson() -> Lesson:
             [
                 "The article writes dC/dw = dC/da · da/dw = 2(a - y) · i:",
                 f"  dC/da = 2(a - y) = 2({short(a)} - {short(TARGET)}) = {short(dc_da)}: "
-                "the chain's factors from C down to a, multiplied",
+                f"our factors from C down to a, {' · '.join(map(short, above_a))}",
                 f"  da/dw = i = {short(da_dw)}",
                 f"  dC/dw = {short(dc_da)} · {short(da_dw)} = {short(dc_da * da_dw)}, "
                 f"the w.grad backward() gave ({short(nodes['w'].grad)})",
@@ -206,7 +215,7 @@ def implicit(q: dict[str, Fraction], result: single_weight.Result) -> Step:
     lines = [
         *paragraph(
             'The article wants the network "to produce the value of 4": a typo, the target is '
-            f"y = {short(TARGET)}. It says w \"needs to be near 0.3\": a = y exactly at w = y/i "
+            f'y = {short(TARGET)}. It says w "needs to be near 0.3": a = y exactly at w = y/i '
             f"= {short(TARGET)}/{short(INPUT)} = {q['limit']}."
         ),
         "",
@@ -257,62 +266,3 @@ def training(q: dict[str, Fraction], result: single_weight.Result) -> Step:
         f"The training (single_weight.run(), r = {short(LR)})",
         (*table(header, [(k, a, g, d, f"{r:.9f}") for k, a, g, d, r in rows]),),
     )
-
-
-# Exercises: each check is one line the student pastes into Python, with their answer in place
-# of the capital word; tests run each line with the right answer and with a wrong one.
-CHECK_GRADIENT = (
-    "from micrograd_lite import gradcheck; "
-    "print(gradcheck(lambda w: (1.5 * w - 0.5) ** 2, [0.59], expected=lambda w: [ANSWER]))"
-)
-CHECK_W2 = (
-    "from micrograd_lite.worked import single_weight; "
-    "print(abs(single_weight.run(steps=2).weights[2] - ANSWER) < 1e-9)"
-)
-CHECK_OSCILLATION = (
-    "from micrograd_lite.worked import single_weight; "
-    "print({round(abs(w - 1/3), 9) for w in single_weight.run(lr=ANSWER, steps=40).weights})"
-)
-
-
-def answer_gradient() -> float:
-    """dC/dw at w = 0.59, by hand: 2(1.5·0.59 - 0.5)·1.5 = 1.155."""
-    i, y, w1 = Fraction(str(INPUT)), Fraction(str(TARGET)), Fraction("0.59")
-    return float(2 * (i * w1 - y) * i)
-
-
-def answer_w2() -> float:
-    """w2 = w1 - r·dC/dw(w1), by hand in fractions: 0.59 - 0.1·1.155 = 0.4745."""
-    return float(Fraction("0.59") - Fraction(str(LR)) * Fraction(answer_gradient()))
-
-
-def oscillates(lr: float) -> bool:
-    """True when |w_k - 1/3| stays the same at every step (to 9 digits): no convergence, no
-    growth."""
-    return len({round(abs(x - 1 / 3), 9) for x in single_weight.run(lr=lr, steps=40).weights}) == 1
-
-
-EXERCISES = (
-    Exercise(
-        "Derive dC/dw at the new weight w1 = 0.59 (the article's formula, by hand) and check "
-        "your number with gradcheck.",
-        CHECK_GRADIENT.replace("ANSWER", "YOUR_NUMBER"),
-        lambda: bool(
-            gradcheck(
-                lambda w: (1.5 * w - 0.5) ** 2, [0.59], expected=lambda w: [answer_gradient()]
-            )
-        ),
-    ),
-    Exercise(
-        "Predict w2, the weight after the second update, by hand.",
-        CHECK_W2.replace("ANSWER", "YOUR_W2"),
-        lambda: abs(single_weight.run(steps=2).weights[2] - answer_w2()) < 1e-9,
-    ),
-    Exercise(
-        "For which learning rate r does the weight oscillate around 1/3 forever, neither "
-        "converging nor growing? (The check prints the set of |w_k - 1/3| over 40 steps: one "
-        "number means the distance never changes.)",
-        CHECK_OSCILLATION.replace("ANSWER", "YOUR_R"),
-        lambda: oscillates(float(exact()["max lr"])),
-    ),
-)
