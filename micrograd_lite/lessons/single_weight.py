@@ -118,8 +118,8 @@ def single_weight_lesson() -> Lesson:
                 ("r = 0.1", "SGD(..., lr=0.1)", "the learning rate"),
                 ("w1 = w0 - r·dC/dw", "optimizer.step()", "one update"),
             ],
-            "One neuron, one weight, no bias, no activation: the article's 'two nodes on two "
-            "layers'.",
+            "One neuron, one weight, no bias, the identity as activation: the article's 'two "
+            "nodes on two layers'.",
         ),
         Step(
             "The graph of the first update",
@@ -133,8 +133,8 @@ def single_weight_lesson() -> Lesson:
                 f"  dC/da = 2(a - y) = 2({short(a)} - {short(TARGET)}) = {short(dc_da)}: "
                 f"our factors from C down to a, {' · '.join(map(short, above_a))}",
                 f"  da/dw = i = {short(da_dw)}",
-                f"  dC/dw = {short(dc_da)} · {short(da_dw)} = {short(dc_da * da_dw)}, "
-                f"the w.grad backward() gave ({short(nodes['w'].grad)})",
+                f"  dC/dw = {short(dc_da)} · {short(da_dw)} = {short(dc_da * da_dw)}: w.grad "
+                f"after backward() (as a float, {nodes['w'].grad!r})",
             ],
         ),
     ]
@@ -231,8 +231,9 @@ def implicit(q: dict[str, Fraction], result: single_weight.Result) -> Step:
             f"Each step lands {short(float(c))} times as far from 1/3 (the ratio column "
             "below). It converges "
             f"for any r with |1 - 2ri²| < 1, i.e. 0 < r < 1/i² = {q['max lr']} = "
-            f"{short(float(q['max lr']))}: the article's 'the speed depends on the learning "
-            f"rate' is this factor. At r = 1/(2i²) = {q['one-step lr']} it is 0 and one step "
+            f"{short(float(q['max lr']))}: the article's \"the speed of getting the best "
+            'weight depends on the learning rate" is this factor. At r = 1/(2i²) = '
+            f"{q['one-step lr']} it is 0 and one step "
             f"lands on 1/3 (the run gives w1 = {short(one_step)}); at r = 1/i² it is -1 and w "
             f"jumps between {start + q['limit']} and {q['limit'] - start} forever; above it, "
             "|w_k - 1/3| grows."
