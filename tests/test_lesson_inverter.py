@@ -10,12 +10,11 @@ from fractions import Fraction
 
 import pytest
 
-from micrograd_lite import cli
-from micrograd_lite.lessons import LESSONS, format_lesson
+from micrograd_lite.lessons import format_lesson
 from micrograd_lite.lessons import inverter_exercises as ex
 from micrograd_lite.lessons.inverter import inverter_lesson
 from micrograd_lite.worked import inverter
-from tests.test_lesson_single_weight import run_check
+from tests.test_lesson_single_weight import assert_taught, explain_cli, run_check
 
 
 @pytest.fixture(scope="module")
@@ -24,10 +23,7 @@ def text() -> str:
 
 
 def test_the_lesson_is_registered_and_its_claims_hold() -> None:
-    lesson = LESSONS["inverter"]()
-    assert lesson.ok, lesson.failed
-    assert len(lesson.checks) == 6 and len(lesson.exercises) == 3
-    assert lesson.graph is not None and lesson.graph().label == "E"
+    assert_taught("inverter", "E", checks=6)
 
 
 def test_the_factors_are_the_articles() -> None:
@@ -109,9 +105,6 @@ def test_the_learning_rate_check_brackets_the_edge() -> None:
 def test_cli_explain_prints_the_lesson_and_writes_its_pictures(
     capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
 ) -> None:
-    code = cli.main(["examples", "inverter", "--explain", "--pictures", str(tmp_path)])
-    out = capsys.readouterr().out
-    assert code == 0
+    out = explain_cli(capsys, tmp_path, "inverter")
     assert out.index("δE/δφ(a_o) = φ(a_o) - Y") < out.index("w_ih⁺ = w_ih - η·dE/dw_ih")
     assert out.index("Exercises") < out.index("step 0: forward and the gradients")
-    assert {p.name for p in tmp_path.iterdir()} == {"inverter.svg", "inverter.html"}

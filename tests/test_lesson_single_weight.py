@@ -33,11 +33,28 @@ def run_check(line: str, answer: str) -> str:
     return out.getvalue()
 
 
-def test_the_lesson_is_registered_and_its_claims_hold() -> None:
-    lesson = LESSONS["single-weight"]()
+def assert_taught(name: str, root: str, checks: int) -> None:
+    """LESSONS[name] builds a lesson whose claims all hold, with `checks` claims, three
+    exercises and a graph whose root is labelled `root`."""
+    lesson = LESSONS[name]()
     assert lesson.ok, lesson.failed
-    assert len(lesson.checks) == 6 and len(lesson.exercises) == 3
-    assert lesson.graph is not None and lesson.graph().label == "C"
+    assert len(lesson.checks) == checks and len(lesson.exercises) == 3
+    assert lesson.graph is not None and lesson.graph().label == root
+
+
+def explain_cli(capsys: pytest.CaptureFixture[str], directory: pathlib.Path, name: str) -> str:
+    """`examples NAME --explain --pictures DIR`: exits 0, writes NAME.svg and NAME.html into
+    DIR and names them; returns what it printed."""
+    code = cli.main(["examples", name, "--explain", "--pictures", str(directory)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert {p.name for p in directory.iterdir()} == {f"{name}.svg", f"{name}.html"}
+    assert f"{directory / name}.svg" in out
+    return out
+
+
+def test_the_lesson_is_registered_and_its_claims_hold() -> None:
+    assert_taught("single-weight", "C", checks=6)
 
 
 def test_the_figures_are_the_articles_and_worked_examples() -> None:
@@ -119,10 +136,6 @@ def test_the_oscillation_check_shows_one_distance_only_at_one_over_i_squared() -
 def test_cli_explain_prints_the_lesson_and_writes_its_pictures(
     capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
 ) -> None:
-    code = cli.main(["examples", "single-weight", "--explain", "--pictures", str(tmp_path)])
-    out = capsys.readouterr().out
-    assert code == 0
+    out = explain_cli(capsys, tmp_path, "single-weight")
     assert out.index("1. The article's notation") < out.index("w1 = w0 - r·dC/dw = 0.8")
     assert out.index("Exercises") < out.index("gradient descent on one weight")  # then the table
-    assert {p.name for p in tmp_path.iterdir()} == {"single-weight.svg", "single-weight.html"}
-    assert f"{tmp_path / 'single-weight.svg'}" in out

@@ -22,7 +22,7 @@ from micrograd_lite.check import explain
 from micrograd_lite.lessons.graphs import inverter_graph
 from micrograd_lite.lessons.inverter_exercises import EXERCISES
 from micrograd_lite.lessons.lesson import Lesson, Source, Step
-from micrograd_lite.lessons.single_weight import factors, hanging, labelled
+from micrograd_lite.lessons.single_weight import factors, graph_step, hanging, labelled
 from micrograd_lite.lessons.steps import chain as chain_step
 from micrograd_lite.lessons.steps import hand_check, notation, paragraph, short, table
 from micrograd_lite.losses import half_squared_error
@@ -100,10 +100,7 @@ def inverter_lesson() -> Lesson:
                 "Three one-node layers, identity activations, no biases; the article's "
                 "weights w_{i,h} = 0.15 and w_{h,o} = 0.3 are our w_ih and w_ho.",
             ),
-            Step(
-                "The graph of the first update",
-                tuple(paragraph("E at the article's initial weights, in its names.")),
-            ),
+            graph_step("E at the article's initial weights, in its names."),
             chain_step(root, n["w_ih"], article),
             checked,
             update,

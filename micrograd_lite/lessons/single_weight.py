@@ -62,6 +62,11 @@ def hanging(line: str) -> list[str]:
     return wrap(line.lstrip(), indent=indent, after=indent + "  ") if line else [""]
 
 
+def graph_step(what: str) -> Step:
+    """The step after which the CLI places the picture files (its heading starts 'The graph')."""
+    return Step("The graph of the first update", tuple(paragraph(what)))
+
+
 def exact() -> dict[str, Fraction]:
     """The algebra of one step, in fractions of the article's decimals (0.8 is 4/5, not the
     double nearest it): the limit y/i, the contraction 1 - 2ri², the offset 2riy, the first
@@ -121,10 +126,7 @@ def single_weight_lesson() -> Lesson:
             "One neuron, one weight, no bias, the identity as activation: the article's 'two "
             "nodes on two layers'.",
         ),
-        Step(
-            "The graph of the first update",
-            tuple(paragraph("C at w0 = 0.8, every node named as the article names it.")),
-        ),
+        graph_step("C at w0 = 0.8, every node named as the article names it."),
         chain_step(
             root,
             nodes["w"],
