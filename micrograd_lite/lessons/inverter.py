@@ -139,13 +139,14 @@ def one_update(result: inverter.Result, g_ih: float, g_ho: float) -> tuple[Step,
     other = inverter_graph(by_hand[0], w_ho)  # w_ih already moved: w_ho's gradient there
     other.backward()
     g_after = labelled(other)["w_ho"].grad
+    same = by_hand == (new_ih, new_ho)
     lines = [
         f"w_ih⁺ = w_ih - η·dE/dw_ih = {short(w_ih)} - {short(LR)} · {short(g_ih)} = "
         f"{short(by_hand[0])}",
         f"w_ho⁺ = w_ho - η·dE/dw_ho = {short(w_ho)} - {short(LR)} · {short(g_ho)} = "
         f"{short(by_hand[1])}",
         f"the optimizer's step gave {new_ih!r} and {new_ho!r}"
-        + (": the same floats" if by_hand == (new_ih, new_ho) else ": they differ"),
+        + (": the same floats" if same else ": they differ"),
         *paragraph(
             f"η = {short(LR)} is ours: the article does not print its own. Both gradients are "
             "taken at the old weights (one forward, one backward(), then every weight moves), "
@@ -155,10 +156,7 @@ def one_update(result: inverter.Result, g_ih: float, g_ho: float) -> tuple[Step,
             "algorithm, not a step along the gradient."
         ),
     ]
-    return Step("One update by hand, both weights at once", tuple(lines)), by_hand == (
-        new_ih,
-        new_ho,
-    )
+    return Step("One update by hand, both weights at once", tuple(lines)), same
 
 
 def implicit(result: inverter.Result) -> tuple[list[str], dict[str, float], list[tuple[str, bool]]]:
@@ -201,8 +199,9 @@ def implicit(result: inverter.Result) -> tuple[list[str], dict[str, float], list
             "and d/dt w_ho = -(out - Y)·X·w_ih. A step of size η multiplies it by exactly "
             f"1 - η²(out - Y)²X² (expand both updates): it starts at {short(W_HO)}² - "
             f"{short(W_IH)}² = "
-            f"{exact_start} = {short(float(exact_start))}, ends at {short(end)}, and the "
-            f"product of those factors over the run gives {short(start * shrink)}. Since "
+            f"{exact_start} = {short(float(exact_start))}, ends at {short(end)}, and "
+            f"{short(start)} times the product of those factors over the run gives "
+            f"{short(start * shrink)}. Since "
             f"w_ho² = w_ih² + (w_ho² - w_ih²), |w_ho| never falls below √{short(end)} = "
             f"{short(math.sqrt(end))}; w_ih has no such floor."
         ),
