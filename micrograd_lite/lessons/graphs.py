@@ -26,27 +26,27 @@ def name_parameters(model: MLP) -> None:
         p.label = short
 
 
-def single_weight_graph() -> Value:
-    """C = (i·w - y)² at w = 0.8, i = 1.5, y = 0.5."""
-    neuron = Neuron(1, activation="linear", bias=False, weights=[single_weight.INITIAL_WEIGHT])
+def single_weight_graph(w: float = single_weight.INITIAL_WEIGHT) -> Value:
+    """C = (i·w - y)² at w = 0.8 (or the `w` given), i = 1.5, y = 0.5, in the article's names."""
+    neuron = Neuron(1, activation="linear", bias=False, weights=[w])
     (neuron.w[0]).label = "w"
     a = neuron([Value(single_weight.INPUT, label="i")])
     a.label = "a"
-    cost = squared_error(a, single_weight.TARGET)
+    cost = squared_error(a, Value(single_weight.TARGET, label="y"))
     cost.label = "C"
     return cost
 
 
-def inverter_graph() -> Value:
-    """E = ½(X·w_ih·w_ho - Y)² at w_ih = 0.15, w_ho = 0.3, X = 1, Y = -1."""
-    hidden = Neuron(1, activation="linear", bias=False, weights=[inverter.W_IH])
-    output = Neuron(1, activation="linear", bias=False, weights=[inverter.W_HO])
+def inverter_graph(w_ih: float = inverter.W_IH, w_ho: float = inverter.W_HO) -> Value:
+    """E = ½(X·w_ih·w_ho - Y)² at w_ih = 0.15, w_ho = 0.3 (or those given), X = 1, Y = -1."""
+    hidden = Neuron(1, activation="linear", bias=False, weights=[w_ih])
+    output = Neuron(1, activation="linear", bias=False, weights=[w_ho])
     hidden.w[0].label, output.w[0].label = "w_ih", "w_ho"
     h = hidden([Value(inverter.X, label="X")])
     h.label = "h"
     out = output([h])
     out.label = "out"
-    error = half_squared_error(out, inverter.Y)
+    error = half_squared_error(out, Value(inverter.Y, label="Y"))
     error.label = "E"
     return error
 
