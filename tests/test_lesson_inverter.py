@@ -46,8 +46,8 @@ def test_the_implicit_figures_match_worked_examples() -> None:
 
 def test_the_lesson_prints_the_articles_steps_with_their_numbers(text: str) -> None:
     assert text.startswith(
-        'inverter: a lesson on "Backpropagation and Gradient Descent" (the article names no '
-        "author or date) (the article credits no sources)"
+        'inverter: a lesson on "Backpropagation and Gradient Descent"\n'
+        "  the article names no author or date, and credits no sources\n"
     )
     assert "seed" not in text.lower()
     flat = " ".join(text.split())  # phrases may wrap

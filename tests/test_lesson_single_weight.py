@@ -87,7 +87,7 @@ def test_the_algebra_is_exact() -> None:
 def test_the_lesson_prints_the_articles_steps_with_their_numbers(text: str) -> None:
     assert text.startswith(
         'single-weight: a lesson on "Understanding Neural Network Backpropagation Learning '
-        'Algorithm" (the article names no author or date) (the article credits: a YouTube video'
+        'Algorithm"\n  the article names no author or date and credits: a YouTube video'
     )
     assert "seed" not in text.lower()
     for line in (

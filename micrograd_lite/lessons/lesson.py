@@ -17,7 +17,8 @@ optimizer's): `ok` is False if any failed, and the CLI then exits 1.
     ...     checks=(("w1 equals the optimizer's step", True),),
     ... )
     >>> print(format_lesson(lesson))
-    demo: a lesson on "An article" by A. Author, May 1, 2020 (the article credits no sources)
+    demo: a lesson on "An article" by A. Author, May 1, 2020
+      the article credits no sources
       one weight, one step
     <BLANKLINE>
     1. One update by hand
@@ -50,15 +51,26 @@ class Source:
     def __str__(self) -> str:
         by = f" by {self.author}" if self.author else ""
         when = f", {self.date}" if self.date else ""
-        given = (("author", self.author), ("date", self.date))
-        missing = [what for what, text in given if not text]
-        said = f" (the article names no {' or '.join(missing)})" if missing else ""
-        return f'"{self.title}"{by}{when}{said}'
+        return f'"{self.title}"{by}{when}'
 
     def credits_line(self) -> str:
-        if not self.credits:
-            return "the article credits no sources"
-        return "the article credits: " + "; ".join(self.credits)
+        """What the article says of itself beyond its title: `the article names no author or
+        date, and credits no sources`, or `the article credits: ...`."""
+        given = (("author", self.author), ("date", self.date))
+        missing = [what for what, text in given if not text]
+        names = f"names no {' or '.join(missing)}" if missing else ""
+        credits = "; ".join(self.credits)
+        if not credits:
+            return (
+                f"the article {names}, and credits no sources"
+                if names
+                else ("the article credits no sources")
+            )
+        return (
+            f"the article {names} and credits: {credits}"
+            if names
+            else (f"the article credits: {credits}")
+        )
 
 
 @dataclass(frozen=True)
@@ -107,8 +119,8 @@ def format_lesson(lesson: Lesson, pictures: Sequence[str] = ()) -> str:
     """The lesson as printed: the article, its steps numbered, then the exercises; `pictures`
     are lines naming the picture files written for it (placed after the first step that asks
     for them, a step headed 'The graph ...', or else at the end)."""
-    credits = lesson.source.credits_line()
-    lines = [f"{lesson.name}: a lesson on {lesson.source} ({credits})"]
+    lines = [f"{lesson.name}: a lesson on {lesson.source}"]
+    lines += wrap(lesson.source.credits_line(), indent="  ")
     lines += wrap(lesson.about, indent="  ")
     placed = False
     for k, step in enumerate(lesson.steps, 1):
