@@ -5,6 +5,9 @@
                       checked, one update by hand, tables
     pictures.py       the lesson's labelled graph as files: a picture and a player page
     graphs.py         each example's labelled graph of its first update
+    adding_neuron.py  the lesson on "Learning from Backpropagation" (Rodney Pilgrim); its exact
+                      algebra in adding_neuron_algebra.py, its exercises in
+                      adding_neuron_exercises.py
 
 `LESSONS` maps each example's CLI name to the function that builds its lesson
 (`micrograd-lite examples NAME --explain` prints it).
@@ -14,8 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from micrograd_lite.lessons import adding_neuron
 from micrograd_lite.lessons.lesson import Exercise, Lesson, Source, Step, format_lesson
 
-LESSONS: dict[str, Callable[[], Lesson]] = {}
+LESSONS: dict[str, Callable[[], Lesson]] = {
+    "adding-neuron": adding_neuron.lesson,
+}
 
 __all__ = ["LESSONS", "Exercise", "Lesson", "Source", "Step", "format_lesson"]
