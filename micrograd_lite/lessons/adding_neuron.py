@@ -142,7 +142,7 @@ def graph_step(named: dict[str, Value], figures: dict[str, float]) -> Step:
         "The graph of the first training row's cost",
         (
             f"x0 = {x0!r}, x1 = {x1!r}, label = {label!r}",
-            f"w0 = {w0!r}, w1 = {w1!r} (the article's random weights, seedrandom(2017))",
+            f"w0 = {w0!r}, w1 = {w1!r} (the article's random start)",
             f"out = w0·x0 + w1·x1 = {out!r}; C = (label - out)²",
         ),
     )

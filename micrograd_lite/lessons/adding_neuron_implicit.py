@@ -178,7 +178,8 @@ def exploding_step(data: Data, figures: dict[str, float], checks: list[tuple[str
             *paragraph(
                 "One row's update turns its error e = x·w - y into (1 - lr·(2|x|² - 1))·e + lr·y. "
                 "Once that factor is below -1, the row overshoots: its error changes sign and "
-                "grows, the article's 'stepping past its previous position' before its NaNs. "
+                "comes out larger (but for the small lr·y), the article's 'stepping past its "
+                "previous position' before its NaNs. "
                 "That is lr > 2/(2|x|² - 1). With x in (0, 100]², |x|² <= 20000, so the rows "
                 f"near (100, 100) overshoot for lr > {bound} = {float(bound):.5g}; the largest "
                 f"row of the 500,000, ({short(data.train_x0[k])}, {short(data.train_x1[k])}), "
