@@ -5,9 +5,9 @@
                       checked, one update by hand, tables
     pictures.py       the lesson's labelled graph as files: a picture and a player page
     graphs.py         each example's labelled graph of its first update
-    adding_neuron.py  the lesson on "Learning from Backpropagation" (Rodney Pilgrim); its exact
-                      algebra in adding_neuron_algebra.py, its exercises in
-                      adding_neuron_exercises.py
+    adding_neuron.py  Rodney Pilgrim's adding neuron: its backprop as our chain, its training;
+                      what it leaves implicit (the fixed point, the overshooting lr) in
+                      adding_neuron_implicit.py, its exercises in adding_neuron_exercises.py
 
 `LESSONS` maps each example's CLI name to the function that builds its lesson
 (`micrograd-lite examples NAME --explain` prints it).

@@ -158,11 +158,12 @@ def gradient_step(
     figures.update(dc=dc, dC_dw0=w0.grad, dC_dw1=named["w1"].grad, chain_product=product)
     checks.append(("the article's x0·(1·dc) is w0.grad", w_grad == w0.grad == product))
     said = (
-        f"dC/dout = 2·(label - out)·(-1) = -2·({short(label.data)} - {short(out.data)}) = "
-        f"{short(dc)}: the article's dc = cost_derivative(label, output)",
-        f"dout/dw0 = 1·x0 = {short(x0.data)}: backprop_activation's 1 (f'(x) = 1, no node in our "
-        "graph), then backprop_aggregation's inputs·grad, entry 0 (the sum passes its grad on "
-        "with a 1, and w0·x0 multiplies it by x0)",
+        "dC/dout = dC/d(label-out) · d(label-out)/dout = 2·(label - out)·(-1) = "
+        f"-2·({short(label.data)} - {short(out.data)}) = {short(dc)}: the article's "
+        "dc = cost_derivative(label, output)",
+        f"dout/dw0 = dout/d(w0*x0) · d(w0*x0)/dw0 = 1·x0 = {short(x0.data)}: backprop_activation's "
+        "1 (f'(x) = 1, no node in our graph), then backprop_aggregation's inputs·grad, entry 0 "
+        "(the sum passes its grad on with a 1, and w0·x0 multiplies it by x0)",
         f"so the article's w_grads[0] = x0·(1·dc) = {short(x0.data)} · {short(dc)} = "
         f"{short(w_grad)} is our w0.grad = {short(w0.grad)}",
     )
