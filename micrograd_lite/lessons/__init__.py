@@ -11,6 +11,9 @@
                       (inverter_exercises.py: its exercises)
     xor.py            Tom Martin's XOR network: the factor 2 behind alpha, a dead ReLU
     xor_exercises.py  what the XOR lesson computes with, and its exercises
+    adding_neuron.py  Rodney Pilgrim's adding neuron: its backprop as our chain, its training;
+                      what it leaves implicit (the fixed point, the overshooting lr) in
+                      adding_neuron_implicit.py, its exercises in adding_neuron_exercises.py
 
 `LESSONS` maps each example's CLI name to the function that builds its lesson
 (`micrograd-lite examples NAME --explain` prints it).
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from micrograd_lite.lessons import adding_neuron
 from micrograd_lite.lessons.inverter import inverter_lesson
 from micrograd_lite.lessons.lesson import Exercise, Lesson, Source, Step, format_lesson
 from micrograd_lite.lessons.single_weight import single_weight_lesson
@@ -29,6 +33,7 @@ LESSONS: dict[str, Callable[[], Lesson]] = {
     "single-weight": single_weight_lesson,
     "inverter": inverter_lesson,
     "xor": xor_lesson,
+    "adding-neuron": adding_neuron.lesson,
 }
 
 __all__ = ["LESSONS", "Exercise", "Lesson", "Source", "Step", "format_lesson"]

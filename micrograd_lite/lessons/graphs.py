@@ -85,13 +85,21 @@ def xor_graph() -> Value:
 
 
 def adding_neuron_graph() -> Value:
-    """The first training row's cost (out - label)² at the article's initial weights."""
+    """C = (label - out)² for the first training row at the article's initial weights, where
+    out = w0·x0 + w1·x1 is the article's aggregation (its activation f(x) = x adds no node).
+
+    Written as the article's cost, not as the training's `row_cost` ((out - label)·(out -
+    label)): the same floats for C and for dC/dw_k = -2(label - out)·x_k, but one path per
+    weight, whose first factor dC/dout is the article's `dc = cost_derivative(label, output)`.
+    """
     data = adding_neuron_training.article_data()
     w0, w1 = (Value(w, label=f"w{k}") for k, w in enumerate(data.initial_weights))
     x0 = Value(data.train_x0[0], label="x0")
     x1 = Value(data.train_x1[0], label="x1")
     label = Value(data.train_label[0], label="label")
-    cost = adding_neuron_training.row_cost(w0, w1, x0, x1, label)
+    out = w0 * x0 + w1 * x1
+    out.label = "out"
+    cost = (label - out) ** 2
     cost.label = "C"
     return cost
 
