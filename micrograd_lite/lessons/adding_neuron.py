@@ -187,10 +187,10 @@ def hand_check_step(data: Data, checks: list[tuple[str, bool]]) -> Step:
         ("w0", "w1"),
         article,
         ("dC/dw0 = -2·(label - out)·x0", "dC/dw1 = -2·(label - out)·x1"),
+        intro="The article's formula is its code, weight_grads[k] = inputs[k]·(1·dc);",
     )
     checks.append(("gradcheck of the article's -2·(label - out)·x_k", report.verdict == "PASS"))
-    code = "The article's formula is its code: weight_grads[k] = inputs[k]·(1·dc), i.e."
-    return Step(step.heading, (code, *step.lines))
+    return step
 
 
 def update_step(data: Data, figures: dict[str, float], checks: list[tuple[str, bool]]) -> Step:

@@ -73,14 +73,16 @@ def hand_check(
     names: Sequence[str],
     expected: Callable[..., Sequence[float | Value]],
     formulas: Sequence[str],
+    intro: str = "The article derives the gradient by hand;",
 ) -> tuple[Step, GradCheckReport]:
     """gradcheck of `f` at `point` against the article's hand-derived gradient `expected`
-    (worded as `formulas`, one per input): autograd, finite differences and the formula."""
+    (worded as `formulas`, one per input): autograd, finite differences and the formula;
+    `intro` says where the article's formula comes from."""
     report = gradcheck(f, point, expected=expected, names=names)
     lines = [
         *paragraph(
-            "The article derives the gradient by hand; gradcheck compares that formula with "
-            "backward() and with finite differences (f evaluated at w ± a small step):"
+            f"{intro} gradcheck compares that formula with backward() and with finite "
+            "differences (f evaluated at w ± a small step):"
         ),
         *(f"  {text}" for text in formulas),
         "",
