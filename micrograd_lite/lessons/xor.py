@@ -192,7 +192,7 @@ def implicit_step(
     zero_grads = [explain(rp.rows[0], p).total for p in params.values()]
     dead = explain(E, params[DEAD])
     h2_net = MLP(2, [2, 1], bias=False, weights=[[[1, -1], [-1, 1]], [[1, 1]]])
-    h2_outputs = [h2_net(x).data for x in xor.INPUTS]  # type: ignore[union-attr]
+    h2_outputs = [_one(h2_net(x)).data for x in xor.INPUTS]
     converged, dead_start = random_starts()
     step = Step("What the article leaves implicit", block(
         "The factor 2: the article's derivatives are those of ½(O - target)², half of ours; "
@@ -200,7 +200,7 @@ def implicit_step(
         f"A dead ReLU: on (0, 1) hidden unit 3 has z3 = A·w_ih_A + B·w_ih_B = "
         f"{short(g['z3'].data)} <= 0, so H3 = 0 and explain's chain through it has the factor "
         f"dH3/dz3 = reluDeriv(z3) = {short(g['H3'].local_grads[0])}:",
-        [f"  {str(dead).splitlines()[0]}"],
+        [f"  {line}" for line in str(dead).splitlines()],
         "Unit 3 did not contribute to O, so its incoming weights get no update from this row: "
         f"{DEAD} is {start[DEAD]!r} before the row's update and {after[DEAD]!r} after, the same "
         "float (its output weight L1n0.w2 too: dE/dw_ho3 = 2(O - target)·H3 = "
@@ -275,3 +275,9 @@ def training_step(result: xor.Result) -> Step:
         table(("iteration", "error"), errors),
         ["The outputs after the 60 iterations:", *table(("input", "target", "output"), rows)],
     ))  # fmt: skip
+
+
+def _one(out: Value | list[Value]) -> Value:
+    """A one-output MLP's result: the Value itself."""
+    assert isinstance(out, Value), "the net has one output neuron"
+    return out
