@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from micrograd_lite import (
@@ -38,6 +38,10 @@ EPS = 2.0**-52
 PIECEWISE = {"ReLU", "abs", "leaky_relu({slope})"}
 
 wide = st.floats(-10.0, 10.0, allow_nan=False, allow_infinity=False)
+# a ** b draws two floats and keeps those in its domain away from its edges: a < 0 needs an
+# integer b, so about half the draws are discarded by design, and in an unlucky run Hypothesis's
+# filter_too_much health check failed the test (twice, locally) though no example did
+DOMAIN_FILTER = settings(suppress_health_check=[HealthCheck.filter_too_much])
 
 
 def torch_hessian(fn: Callable[..., Any], xs: Sequence[float]) -> list[list[float]]:
@@ -75,6 +79,7 @@ def curvature(op: Op, xs: list[float]) -> list[list[float]]:
 
 @pytest.mark.parametrize("op", TABLE_OPS, ids=lambda op: op.name)
 @given(data=st.data())
+@DOMAIN_FILTER
 def test_second_derivatives_of_every_op_agree_with_torch(op: Op, data: st.DataObject) -> None:
     fn = torch_function(op)
     xs = op_at(op, data, wide)
@@ -98,6 +103,7 @@ def test_second_derivatives_of_every_op_agree_with_torch(op: Op, data: st.DataOb
 
 @pytest.mark.parametrize("op", TABLE_OPS, ids=lambda op: op.name)
 @given(data=st.data())
+@DOMAIN_FILTER
 def test_second_derivatives_of_every_op_match_differences_of_the_gradient(
     op: Op, data: st.DataObject
 ) -> None:
@@ -164,6 +170,8 @@ def expression(draw: st.DrawFn) -> tuple[list[float], Recipe]:
         args = [pool[k].data for k in picks]
         if not in_domain(op, args) or near_edge(op, args, width=0.05):
             continue
+        if op.name == "**" and args[1] == 0.0:
+            continue  # torch masks d/da of a ** b at b == 0: see test_pow_curvature_at_zero_exponent
         try:
             node = apply(op, *[pool[k] for k in picks])
         except ArithmeticError:
