@@ -171,7 +171,7 @@ def expression(draw: st.DrawFn) -> tuple[list[float], Recipe]:
         if not in_domain(op, args) or near_edge(op, args, width=0.05):
             continue
         if op.name == "**" and args[1] == 0.0:
-            continue  # torch masks d/da of a ** b at b == 0: see test_pow_curvature_at_zero_exponent
+            continue  # torch masks d/da of a ** b at b == 0 (test_pow_curvature_at_zero_exponent)
         try:
             node = apply(op, *[pool[k] for k in picks])
         except ArithmeticError:
