@@ -335,3 +335,22 @@ def test_adding_neuron_plot_uses_the_runs_with_their_progress_bars(
     assert cli.main(["examples", "adding-neuron", "--quiet", "--plot", str(tmp_path)]) in (0, 1)
     assert (tmp_path / "adding-neuron-accuracy.png").read_bytes()[:8] == PNG_SIGNATURE
     assert "plot:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("lr", "walk", "cost"),
+    [
+        (0.1, "each step lands 0.55 times as far from 1/3", "multiplies the cost by 0.3025"),
+        (0.3, "0.35 times as far from 1/3\nOn the other side", "multiplies the cost by 0.1225"),
+        (0.5, "1.25 times as far from 1/3\nOn the other side: it diverges", "by 1.5625"),
+    ],
+)
+def test_single_weight_titles_follow_the_learning_rate(lr: float, walk: str, cost: str) -> None:
+    # w_k+1 - 1/3 = (1 - 2·r·i²)(w_k - 1/3): the titles' factors are the run's, not r = 0.1's
+    run = single_weight.run(lr=lr, steps=20)
+    cost_plot, walk_plot = plots.plot_single_weight(
+        run, input=single_weight.INPUT, target=single_weight.TARGET
+    )
+    assert walk in _axes(walk_plot).get_title()
+    assert cost in _axes(cost_plot).get_title()
+    assert _line(_axes(walk_plot), f"w_k after step k (r = {lr:g})")

@@ -18,11 +18,17 @@ def plot_single_weight(
     `input` and `target` are the example's i and y; they define C(w) = (i·w - y)².
     """
     limit = target / input
+    # w_k+1 - y/i = (1 - 2·r·i²)(w_k - y/i): the run's own factor, whatever its r
+    factor = 1.0 - 2.0 * result.lr * input * input
+    side = ", on the other side" if factor < 0 else ""
+    fate = ": it diverges" if abs(factor) > 1 else ": it never settles" if abs(factor) == 1 else ""
+    more = f"\n{(side[2:] + fate).capitalize()}" if side or fate else ""
+    cost = f"C(w_k) = ({input:g}·w_k - {target:g})²"
     steps = list(range(len(result.costs)))
     with styled():
         cost_fig, (ax,) = new_figure()
         xs, ys = positive_points(steps, result.costs)
-        ax.plot(xs, ys, "o-", markersize=4, label="C(w_k) = (1.5·w_k - 0.5)²")
+        ax.plot(xs, ys, "o-", markersize=4, label=cost)
         log_if_spanning(ax, ys)
         if len(xs) < len(steps):  # the float walk lands on 1/3 and C is exactly 0 from there
             zero_from = steps[len(xs)]
@@ -35,7 +41,7 @@ def plot_single_weight(
                 ha="center",
                 va="center",
             )
-        ax.set_title("A single weight: each step multiplies the cost by 0.3025")
+        ax.set_title(f"A single weight: each step multiplies the cost by {factor * factor:.6g}")
         ax.set_xlabel("gradient-descent step k")
         ax.set_ylabel("cost C (squared output error)")
 
@@ -50,7 +56,7 @@ def plot_single_weight(
             "o-",
             color="C3",
             markersize=5,
-            label="w_k after step k (r = 0.1)",
+            label=f"w_k after step k (r = {result.lr:g})",
         )
         ax.axvline(limit, color="C2", linestyle="--", label="fixed point w = y/i = 1/3")
         ax.annotate(
@@ -69,14 +75,16 @@ def plot_single_weight(
                 ha="right",
             )
         ax.annotate(
-            "1/3: a = 1.5·w = y = 0.5",
+            f"1/3: a = {input:g}·w = y = {target:g}",
             xy=(limit, 0.0),
             xytext=(10, 30),
             textcoords="offset points",
             arrowprops={"arrowstyle": "->"},
         )
-        ax.set_title("A single weight: each step lands 0.55 times as far from 1/3")
+        ax.set_title(
+            f"A single weight: each step lands {abs(factor):.4g} times as far from 1/3{more}"
+        )
         ax.set_xlabel("weight w")
-        ax.set_ylabel("cost C(w) = (1.5·w - 0.5)²")
+        ax.set_ylabel(f"cost C(w) = ({input:g}·w - {target:g})²")
         ax.legend(loc="upper center")
     return Plot("single-weight-cost", cost_fig), Plot("single-weight-parabola", walk_fig)
